@@ -1,0 +1,130 @@
+"""Admin forms for videos: the edit form with one caption file per language, and upload sessions.
+
+Caption files are checked when the form is validated, so a broken file is refused with the line
+that is wrong instead of failing later in the pipeline.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.collections import CollectionChoiceField
+from wagtail.models import Collection
+
+from streaming.models import Caption, Video
+from streaming.pipeline.captions import CaptionError, parse, to_webvtt, transcript
+
+# Caption files are text; anything bigger than this is not one.
+MAX_CAPTION_BYTES = 2 * 1024 * 1024
+
+
+def caption_field_name(code: str) -> str:
+    return f"caption_{code}"
+
+
+def remove_field_name(code: str) -> str:
+    return f"remove_caption_{code}"
+
+
+def _caption_fields() -> dict:
+    fields = {}
+    for code, name in settings.LANGUAGES:
+        fields[caption_field_name(code)] = forms.FileField(
+            label=_("Captions: %(language)s") % {"language": name},
+            required=False,
+            help_text=_("A WebVTT (.vtt) or SRT (.srt) file."),
+            widget=forms.ClearableFileInput(attrs={"accept": ".vtt,.srt,text/vtt"}),
+        )
+        fields[remove_field_name(code)] = forms.BooleanField(
+            label=_("Remove the %(language)s captions") % {"language": name}, required=False
+        )
+    return fields
+
+
+class BaseVideoForm(WagtailAdminModelForm):
+    """Title, collection and captions; the caption fields are added per language below."""
+
+    collection = CollectionChoiceField(
+        label=_("Collection"), queryset=Collection.objects.all(), empty_label=None
+    )
+
+    class Meta:
+        model = Video
+        fields = ["title", "collection"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.captions_changed = False
+        existing = {}
+        if self.instance.pk:
+            existing = {c.language: c for c in self.instance.captions.all()}
+        for code, _name in settings.LANGUAGES:
+            if code in existing:
+                self.fields[caption_field_name(code)].help_text = _(
+                    "This language has captions. Choose a new WebVTT or SRT file to replace them."
+                )
+            else:
+                del self.fields[remove_field_name(code)]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.caption_cues = {}
+        for code, _name in settings.LANGUAGES:
+            upload = cleaned.get(caption_field_name(code))
+            if not upload:
+                continue
+            try:
+                self.caption_cues[code] = _read_captions(upload)
+            except forms.ValidationError as error:
+                self.add_error(caption_field_name(code), error)
+        return cleaned
+
+    def save(self, commit=True):
+        video = super().save(commit=commit)
+        if commit:
+            self.save_captions(video)
+        return video
+
+    def save_captions(self, video: Video) -> None:
+        """Store new caption tracks as WebVTT with their transcripts; remove unticked ones."""
+        for code, name in settings.LANGUAGES:
+            if code in self.caption_cues:
+                cues = self.caption_cues[code]
+                caption = Caption.objects.filter(video=video, language=code).first()
+                caption = caption or Caption(video=video, language=code)
+                old_name = caption.file.name if caption.pk else ""
+                caption.label = caption.label or name
+                caption.transcript = transcript(cues)
+                vtt = ContentFile(to_webvtt(cues).encode("utf-8"))
+                caption.file.save(f"{video.pk}-{code}.vtt", vtt, save=False)
+                caption.save()
+                if old_name and old_name != caption.file.name:
+                    caption.file.storage.delete(old_name)
+                self.captions_changed = True
+            elif self.cleaned_data.get(remove_field_name(code)):
+                for caption in Caption.objects.filter(video=video, language=code):
+                    caption.file.delete(save=False)
+                    caption.delete()
+                    self.captions_changed = True
+
+
+def _read_captions(upload):
+    if upload.size > MAX_CAPTION_BYTES:
+        raise forms.ValidationError(_("The caption file is too large to be a caption file."))
+    try:
+        return parse(upload.read())
+    except CaptionError as error:
+        raise forms.ValidationError(error.user_message()) from None
+
+
+VideoForm = type(BaseVideoForm)("VideoForm", (BaseVideoForm,), _caption_fields())
+VideoForm.__doc__ = BaseVideoForm.__doc__
+
+
+class UploadSessionForm(forms.Form):
+    """What the browser declares before sending a file."""
+
+    filename = forms.CharField(max_length=1000)
+    size = forms.IntegerField(min_value=0)
+    collection = forms.ModelChoiceField(queryset=Collection.objects.all(), required=False)

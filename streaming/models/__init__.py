@@ -1,0 +1,7 @@
+"""The media engine's models: uploaded videos and what the pipeline makes of them."""
+
+from streaming.models.caption import Caption
+from streaming.models.upload import UploadSession, UploadState
+from streaming.models.video import Video, VideoStatus
+
+__all__ = ["Caption", "UploadSession", "UploadState", "Video", "VideoStatus"]

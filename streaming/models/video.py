@@ -1,0 +1,109 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import CollectionMember
+from wagtail.search import index
+
+# Names of the pipeline's files inside an output version folder.
+OUTPUT_MASTER = "master.m3u8"
+OUTPUT_DOWNLOAD = "download.mp4"
+OUTPUT_POSTER = "poster.jpg"
+
+
+def original_upload_path(video: "Video", filename: str) -> str:
+    """Keep the uploader's file name (it helps staff), in a random folder so names never clash."""
+    name = PurePosixPath(filename).name[-100:] or "upload"
+    return f"originals/{uuid.uuid4().hex}/{name}"
+
+
+class VideoStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    QUEUED = "queued", _("Waiting for processing")
+    PROCESSING = "processing", _("Processing")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Video(CollectionMember, index.Indexed, models.Model):
+    """A recording uploaded by staff; the pipeline turns it into an HLS ladder for clients."""
+
+    title = models.CharField(_("title"), max_length=255)
+    original = models.FileField(
+        _("original file"), upload_to=original_upload_path, max_length=255, blank=True
+    )
+    original_size = models.BigIntegerField(_("original size in bytes"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=VideoStatus.choices, default=VideoStatus.UPLOADED
+    )
+    progress = models.FloatField(_("progress (%)"), default=0)
+    eta_seconds = models.PositiveIntegerField(_("time left (s)"), null=True, blank=True)
+    error_message = models.TextField(_("reason for failure"), blank=True)
+    error_detail = models.TextField(_("technical detail"), blank=True)
+
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    has_video = models.BooleanField(_("has picture"), default=True)
+
+    # The storage prefix of the current, complete HLS output (e.g. "videos/12/3/"); empty until
+    # the first version is ready. Switched only once a whole new version has been uploaded.
+    output_prefix = models.CharField(max_length=255, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
+    # What the current version holds: its files (for clean-up) and its variants with measured rates.
+    output_manifest = models.JSONField(default=dict, blank=True, editable=False)
+    # Touched while a worker processes the video; a stale one means the worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.FilterField("status"),
+        index.FilterField("collection_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == VideoStatus.READY and bool(self.output_prefix)
+
+    def output_path(self, name: str) -> str:
+        """Storage path of a file in the current output version."""
+        return f"{self.output_prefix}{name}"
+
+    def output_url(self, name: str) -> str:
+        return default_storage.url(self.output_path(name)) if self.output_prefix else ""
+
+    @property
+    def master_url(self) -> str:
+        return self.output_url(OUTPUT_MASTER)
+
+    @property
+    def download_url(self) -> str:
+        return self.output_url(OUTPUT_DOWNLOAD) if self.has_video else ""
+
+    @property
+    def poster_url(self) -> str:
+        return self.output_url(OUTPUT_POSTER) if self.has_video else ""

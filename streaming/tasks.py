@@ -1,0 +1,12 @@
+"""Background tasks of the media engine: thin wrappers that load rows and call the pipeline."""
+
+from django_tasks import task
+
+from streaming.models import Video
+
+
+@task()
+def process_video(video_id: int) -> None:
+    from streaming.jobs import run_processing
+
+    run_processing(Video.objects.get(pk=video_id))

@@ -1,0 +1,110 @@
+"""Wagtail admin for videos: the library, the upload page, the edit form and the chooser."""
+
+from django.urls import path
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from streaming.forms import VideoForm, caption_field_name, remove_field_name
+from streaming.models import Video
+from streaming.views import upload
+from streaming.views.chooser import VideoChooseResultsView, VideoChooseView
+from streaming.views.videos import (
+    ProcessVideoView,
+    VideoEditView,
+    VideoIndexView,
+    VideoStatusView,
+)
+
+
+def _caption_panels():
+    from django.conf import settings
+
+    panels = []
+    for code, _name in settings.LANGUAGES:
+        panels += [FieldPanel(caption_field_name(code)), FieldPanel(remove_field_name(code))]
+    return panels
+
+
+class VideoViewSet(ModelViewSet):
+    model = Video
+    icon = "media"
+    menu_label = _("Videos")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_filter = ["status", "collection"]
+    search_fields = ["title"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = VideoIndexView
+    edit_view_class = VideoEditView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("collection"),
+            MultiFieldPanel(
+                _caption_panels(),
+                heading=_("Captions"),
+                help_text=_(
+                    "Clients with impaired hearing need captions. Upload a WebVTT or SRT file for "
+                    "each language; SRT files are converted to WebVTT."
+                ),
+            ),
+        ],
+        base_form_class=VideoForm,
+    )
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            process_url_name=self.get_url_name("process"),
+            status_url_name=self.get_url_name("status"),
+            **kwargs,
+        )
+
+    @cached_property
+    def add_view(self):
+        """The "add" page is the chunked upload: one form post cannot carry gigabytes reliably."""
+        return self.construct_view(upload.UploadView)
+
+    @cached_property
+    def process_view(self):
+        return self.construct_view(ProcessVideoView)
+
+    @cached_property
+    def status_view(self):
+        return self.construct_view(VideoStatusView)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("process/<int:pk>/", self.process_view, name="process"),
+            path("status/", self.status_view, name="status"),
+            path("upload/sessions/", upload.create_session, name="upload_sessions"),
+            path("upload/sessions/<uuid:session_id>/", upload.session_view, name="upload_session"),
+            path(
+                "upload/sessions/<uuid:session_id>/finish/",
+                upload.finish_session,
+                name="upload_finish",
+            ),
+        ]
+
+
+class VideoChooserViewSet(ChooserViewSet):
+    model = Video
+    icon = "media"
+    choose_one_text = _("Choose a video")
+    choose_another_text = _("Choose another video")
+    edit_item_text = _("Edit this video")
+    choose_view_class = VideoChooseView
+    choose_results_view_class = VideoChooseResultsView
+
+
+video_viewset = VideoViewSet("videos")
+video_chooser_viewset = VideoChooserViewSet("video_chooser")
+
+
+@hooks.register("register_admin_viewset")
+def register_video_viewsets():
+    return [video_viewset, video_chooser_viewset]

@@ -1,0 +1,28 @@
+import signal
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from streaming.recovery import requeue_stalled_videos
+from streaming.uploads import clean_stale_sessions
+
+
+class Command(BaseCommand):
+    help = "Run periodic jobs (scheduled publishing, stalled work, stale uploads) until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60, help="Seconds between runs.")
+        parser.add_argument("--once", action="store_true", help="Run the jobs once and exit.")
+
+    def handle(self, *args, interval, once, **options):
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        while True:
+            # Publishes pages whose go-live time has come and unpublishes expired ones.
+            call_command("publish_scheduled", verbosity=0)
+            requeue_stalled_videos()
+            clean_stale_sessions()
+            if once or stop.wait(interval):
+                return

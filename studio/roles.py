@@ -1,0 +1,54 @@
+"""The two roles of Kotikanava and what each may do; applied by a data migration.
+
+Staff (sisällöntuottajat) write pages and upload videos but cannot publish: their work goes to the
+editors through the moderation workflow. Editors (toimittajat) review, publish, schedule and
+manage collections.
+"""
+
+STAFF_GROUP = "Sisällöntuottajat"
+EDITORS_GROUP = "Toimittajat"
+WORKFLOW_NAME = "Toimittajan hyväksyntä"
+TASK_NAME = "Toimittajan tarkistus"
+
+# app_label.codename
+STAFF_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    "streaming.add_video",
+    "streaming.change_video",
+    "streaming.view_video",
+    "streaming.add_caption",
+    "streaming.change_caption",
+    "streaming.view_caption",
+]
+EDITOR_PERMISSIONS = [
+    *STAFF_PERMISSIONS,
+    "streaming.delete_video",
+    "streaming.delete_caption",
+]
+
+STAFF_PAGE_PERMISSIONS = ["add_page", "change_page"]
+EDITOR_PAGE_PERMISSIONS = [
+    *STAFF_PAGE_PERMISSIONS,
+    "publish_page",
+    "delete_page",
+    "lock_page",
+    "unlock_page",
+]
+
+# Collection permissions (app_label.codename), given on the root collection.
+STAFF_COLLECTION_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.choose_document",
+]
+EDITOR_COLLECTION_PERMISSIONS = [
+    *STAFF_COLLECTION_PERMISSIONS,
+    "wagtailimages.change_image",
+    "wagtailimages.delete_image",
+    "wagtaildocs.change_document",
+    "wagtaildocs.delete_document",
+    "wagtailcore.add_collection",
+    "wagtailcore.change_collection",
+    "wagtailcore.delete_collection",
+]

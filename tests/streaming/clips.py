@@ -1,0 +1,58 @@
+"""Tiny test recordings made with ffmpeg (trusted input): every shape of upload staff send."""
+
+import subprocess
+from pathlib import Path
+
+VIDEO_CODECS = {
+    ".mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    ".mov": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    ".mkv": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"],
+    ".webm": ["-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime", "-cpu-used", "8"],
+    ".avi": ["-c:v", "mpeg4", "-q:v", "5"],
+}
+AUDIO_CODECS = {
+    ".mp4": ["-c:a", "aac"],
+    ".mov": ["-c:a", "aac"],
+    ".mkv": ["-c:a", "aac"],
+    ".webm": ["-c:a", "libopus"],
+    ".avi": ["-c:a", "libmp3lame"],
+    ".m4a": ["-c:a", "aac"],
+    ".mp3": ["-c:a", "libmp3lame"],
+}
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args], check=True)
+
+
+def make_clip(
+    path: Path,
+    seconds: float = 2.0,
+    size: str = "320x240",
+    video: bool = True,
+    audio: bool = True,
+    noise: int = 0,
+    extra: tuple[str, ...] = (),
+) -> Path:
+    """A test-card clip with a tone, encoded as a phone or a laptop would for `path`'s suffix.
+
+    `noise` adds camera-like grain, which makes the encoder work as it would on real footage.
+    """
+    args = []
+    if video:
+        source = f"testsrc2=size={size}:rate=30:duration={seconds}"
+        if noise:
+            source += f",noise=alls={noise}:allf=t"
+        args += ["-f", "lavfi", "-i", source]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=44100:duration={seconds}"]
+    args += VIDEO_CODECS[path.suffix] if video else []
+    args += AUDIO_CODECS[path.suffix] if audio else []
+    ffmpeg(*args, *extra, "-shortest", str(path))
+    return path
+
+
+def rotate(source: Path, target: Path, degrees: int) -> Path:
+    """A phone's portrait file: landscape pixels plus a display matrix saying "turn 90°"."""
+    ffmpeg("-i", str(source), "-c", "copy", "-metadata:s:v:0", f"rotate={degrees}", str(target))
+    return target

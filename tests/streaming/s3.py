@@ -1,0 +1,66 @@
+"""A real S3-protocol server (moto's standalone server) in its own process, for storage tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+
+ACCESS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class S3Server:
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        server = Path(sys.executable).with_name("moto_server")
+        self.process = subprocess.Popen(
+            [str(server), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.client = boto3.client(
+            "s3", endpoint_url=self.endpoint, region_name="us-east-1", **ACCESS
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.client.list_buckets()
+                return
+            except Exception:
+                if self.process.poll() is not None:
+                    raise RuntimeError("moto_server exited") from None
+                time.sleep(0.2)
+        raise RuntimeError("moto_server did not start")
+
+    def storage_settings(self, bucket: str) -> dict:
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", ACCESS["aws_access_key_id"])
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", ACCESS["aws_secret_access_key"])
+        return {
+            "BACKEND": "streaming.storage.MediaS3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": self.endpoint,
+                "region_name": "us-east-1",
+                "access_key": ACCESS["aws_access_key_id"],
+                "secret_key": ACCESS["aws_secret_access_key"],
+                "querystring_auth": False,
+                "file_overwrite": False,
+            },
+        }
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)

@@ -1,0 +1,139 @@
+"""Caption files through the video edit form: SRT converted, broken files refused by line."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django_tasks import default_task_backend
+from wagtail.models import Collection
+
+from streaming.models import Caption, Video, VideoStatus
+from studio.roles import STAFF_GROUP
+from tests.users import member
+
+SRT = """1
+00:00:01,000 --> 00:00:03,500
+Nosta hartiat <i>hitaasti</i> ylös.
+
+2
+00:00:04,000 --> 00:00:06,000
+Laske ne alas.
+"""
+
+BROKEN_SRT = """1
+00:00:01,000 --> 00:00:03,500
+Nosta hartiat.
+
+2
+00:00:04,000 -> 00:00:06,000
+Laske ne alas.
+"""
+
+BROKEN_VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:03.000
+Hei.
+
+00:00:05.000 --> 00:00:04.000
+Takaperin.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _dummy_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def client(django_user_model):
+    user = member("staff", STAFF_GROUP)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def video(db):
+    video = Video(title="Hartiajumppa", status=VideoStatus.READY, output_prefix="videos/1/1/")
+    video.original.save("hartiat.mp4", ContentFile(b"original"), save=False)
+    video.save()
+    return video
+
+
+def edit(client, video, **files):
+    data = {"title": video.title, "collection": Collection.get_first_root_node().pk, **files}
+    return client.post(reverse("videos:edit", args=[video.pk]), data)
+
+
+def srt(text: str, name="tekstit.srt") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/x-subrip")
+
+
+@pytest.mark.django_db
+def test_srt_is_stored_as_webvtt_with_transcript(client, video, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(client, video, caption_fi=srt(SRT))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    caption = Caption.objects.get(video=video, language="fi")
+    vtt = caption.file.read().decode("utf-8")
+    assert vtt.startswith("WEBVTT")
+    assert "00:00:01.000 --> 00:00:03.500" in vtt
+    assert caption.file.name.endswith(".vtt")
+    assert caption.transcript == "Nosta hartiat hitaasti ylös.\nLaske ne alas."
+    assert caption.label == "Suomi"
+
+    # The master playlist lists caption tracks, so the video is processed again.
+    video.refresh_from_db()
+    assert video.status == VideoStatus.QUEUED
+    tasks = [r.args for r in default_task_backend.results if r.task.name == "process_video"]
+    assert tasks == [[video.pk]]
+
+
+@pytest.mark.django_db
+def test_valid_webvtt_is_kept_and_replaces_the_old_track(client, video):
+    edit(client, video, caption_sv=srt(SRT))
+    old_name = Caption.objects.get(language="sv").file.name
+    vtt = "WEBVTT\n\n00:00:02.000 --> 00:00:03.000\nHej.\n"
+    response = edit(client, video, caption_sv=srt(vtt, name="text.vtt"))
+    assert response.status_code == 302
+    caption = Caption.objects.get(video=video, language="sv")
+    assert caption.transcript == "Hej."
+    assert Caption.objects.filter(video=video).count() == 1
+    assert not caption.file.storage.exists(old_name) or old_name == caption.file.name
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [(BROKEN_SRT, 6), (BROKEN_VTT, 6)],
+    ids=["srt-bad-arrow", "vtt-ends-before-start"],
+)
+@pytest.mark.django_db
+def test_broken_caption_file_is_refused_with_the_line(client, video, content, line):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    response = edit(client, video, caption_en=srt(content))
+    assert response.status_code == 200
+    html = response.content.decode()
+    with translation.override("fi"):
+        expected = gettext("Line {line}: {problem}").format(line=line, problem="")
+    assert expected.strip() in html, html[html.find("error") - 500 : html.find("error") + 500]
+    assert not Caption.objects.exists()
+    video.refresh_from_db()
+    assert video.status == VideoStatus.READY
+
+
+@pytest.mark.django_db
+def test_removing_captions(client, video):
+    edit(client, video, caption_fi=srt(SRT))
+    caption = Caption.objects.get()
+    form_page = client.get(reverse("videos:edit", args=[video.pk])).content.decode()
+    assert 'name="remove_caption_fi"' in form_page
+    assert 'name="remove_caption_sv"' not in form_page
+
+    response = edit(client, video, remove_caption_fi="on")
+    assert response.status_code == 302
+    assert not Caption.objects.exists()
+    assert not caption.file.storage.exists(caption.file.name)
