@@ -6,3 +6,6 @@ class StreamingConfig(AppConfig):
     name = "streaming"
     verbose_name = _("Videos and live streaming")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from streaming import signals  # noqa: F401

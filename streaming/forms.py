@@ -4,6 +4,8 @@ Caption files are checked when the form is validated, so a broken file is refuse
 that is wrong instead of failing later in the pipeline.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -97,7 +99,8 @@ class BaseVideoForm(WagtailAdminModelForm):
                 caption.label = caption.label or name
                 caption.transcript = transcript(cues)
                 vtt = ContentFile(to_webvtt(cues).encode("utf-8"))
-                caption.file.save(f"{video.pk}-{code}.vtt", vtt, save=False)
+                # A new name each time: caption files are served as immutable.
+                caption.file.save(f"{video.pk}-{code}-{uuid.uuid4().hex[:8]}.vtt", vtt, save=False)
                 caption.save()
                 if old_name and old_name != caption.file.name:
                     caption.file.storage.delete(old_name)

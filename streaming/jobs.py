@@ -1,7 +1,7 @@
 """Processing one video: fetch the original, run the pipeline, publish a complete new version.
 
-Everything goes through Django's storage API, so local disk and S3 behave the same. The video
-switches to the new version only after every file of it is stored; viewers never see half a ladder.
+Everything goes through Django's storage API, so local disk and S3 behave the same; `versions`
+switches the video to the new output only once every file of it is stored.
 """
 
 import logging
@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +18,7 @@ from streaming.conf import pipeline_config
 from streaming.models import Video, VideoStatus
 from streaming.pipeline.errors import MediaRejected
 from streaming.pipeline.run import transcode
+from streaming.versions import caption_inputs, caption_state, publish_captions, publish_version
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +34,17 @@ def run_processing(video: Video) -> None:
     try:
         source = _download(video, workdir)
         out_dir = workdir / "out"
+        captions_used = caption_state(video)
         result = transcode(
             source,
             out_dir,
             pipeline_config(),
             on_progress=ProgressReporter(video.pk),
-            captions=_caption_files(video, workdir),
+            captions=caption_inputs(video, workdir),
         )
-        _publish(video, out_dir, result)
+        publish_version(video, out_dir, result)
+        if caption_state(video) != captions_used:
+            publish_captions(video.pk)  # staff changed captions while the ladder was encoded
     except MediaRejected as rejected:
         _fail(video, str(rejected.message), rejected.detail)
     except Exception as error:
@@ -59,16 +61,6 @@ def _download(video: Video, workdir: Path) -> Path:
     with video.original.open("rb") as source, target.open("wb") as destination:
         shutil.copyfileobj(source, destination, length=1024 * 1024)
     return target
-
-
-def _caption_files(video: Video, workdir: Path) -> list[tuple[str, str, Path]]:
-    captions = []
-    for caption in video.captions.all():
-        path = workdir / f"caption-{caption.language}.vtt"
-        with caption.file.open("rb") as source:
-            path.write_bytes(source.read())
-        captions.append((caption.language, caption.label or caption.get_language_display(), path))
-    return captions
 
 
 class ProgressReporter:
@@ -90,45 +82,6 @@ class ProgressReporter:
             eta_seconds=None if eta_seconds is None else int(eta_seconds),
             heartbeat_at=timezone.now(),
         )
-
-
-def _publish(video: Video, out_dir: Path, result) -> None:
-    video.refresh_from_db()
-    version = video.version + 1
-    prefix = f"videos/{video.pk}/{version}/"
-    stored = []
-    for relative in result.files:
-        with (out_dir / relative).open("rb") as handle:
-            name = default_storage.save(prefix + relative, File(handle))
-        if name != prefix + relative:
-            raise RuntimeError(f"storage renamed {prefix + relative} to {name}")
-        stored.append(name)
-    old_files = video.output_manifest.get("files", [])
-    Video.objects.filter(pk=video.pk).update(
-        status=VideoStatus.READY,
-        progress=100,
-        eta_seconds=None,
-        version=version,
-        output_prefix=prefix,
-        output_manifest={
-            "files": stored,
-            "variants": result.variants_manifest(),
-            "download_size": _size(out_dir / "download.mp4"),
-        },
-        duration=result.duration,
-        width=result.width,
-        height=result.height,
-        has_video=result.has_video,
-        processed_at=timezone.now(),
-        error_message="",
-        error_detail="",
-    )
-    for name in old_files:
-        default_storage.delete(name)
-
-
-def _size(path: Path) -> int | None:
-    return path.stat().st_size if path.exists() else None
 
 
 def _fail(video: Video, message: str, detail: str) -> None:

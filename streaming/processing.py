@@ -1,4 +1,4 @@
-"""Asking for a video to be processed: the one place that enqueues the pipeline task."""
+"""Asking for work on a video: the one place that enqueues the media engine's tasks."""
 
 from django.db import transaction
 
@@ -14,3 +14,13 @@ def request_processing(video: Video) -> None:
     )
     video.status = VideoStatus.QUEUED
     transaction.on_commit(lambda: process_video.enqueue(video.pk))
+
+
+def request_caption_publish(video: Video) -> None:
+    """Rewrite the published master with the current captions once the transaction commits.
+
+    While the video is queued or processing, the running job notices the change itself.
+    """
+    from streaming.tasks import publish_captions
+
+    transaction.on_commit(lambda: publish_captions.enqueue(video.pk))

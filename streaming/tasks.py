@@ -10,3 +10,10 @@ def process_video(video_id: int) -> None:
     from streaming.jobs import run_processing
 
     run_processing(Video.objects.get(pk=video_id))
+
+
+@task()
+def publish_captions(video_id: int) -> None:
+    from streaming.versions import publish_captions
+
+    publish_captions(video_id)

@@ -9,9 +9,11 @@ The temporary files live on the web server's local disk (``KOTIKANAVA_UPLOAD_DIR
 web servers, route one session's requests to the same server.
 """
 
+import errno
 import fcntl
 import os
 import re
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import timedelta
@@ -31,6 +33,8 @@ GIB = 1024**3
 MIB = 1024**2
 # How much of a request body is read into memory at a time.
 BLOCK_SIZE = MIB
+# An unfinished upload untouched this long may make way for a new one at the per-person cap.
+IDLE_BEFORE_EVICTION = timedelta(minutes=10)
 # Containers phones, cameras and screen recorders write; the pipeline checks the content itself.
 DEFAULT_EXTENSIONS = [
     "mp4",
@@ -90,6 +94,19 @@ class ChunkTooLarge(UploadError):
     status = 413
 
 
+class TooManyUploads(UploadError):
+    status = 429
+
+
+class NoSpace(UploadError):
+    """The server's disk is full; what arrived is kept and the upload resumes once there is room."""
+
+    status = 507
+
+
+NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
 def max_upload_bytes() -> int:
     return int(getattr(settings, "KOTIKANAVA_MAX_UPLOAD_BYTES", 8 * GIB))
 
@@ -107,6 +124,16 @@ def upload_dir() -> Path:
 def stale_after() -> timedelta:
     """How long an untouched session may wait for its owner: long enough to resume next morning."""
     return timedelta(seconds=getattr(settings, "KOTIKANAVA_UPLOAD_STALE_SECONDS", 2 * 86400))
+
+
+def disk_reserve_bytes() -> int:
+    """Space uploads leave free on their disk, for the database, logs and the transcoder."""
+    return int(getattr(settings, "KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES", GIB))
+
+
+def max_open_sessions() -> int:
+    """Unfinished uploads one person may have; each may be holding gigabytes of disk."""
+    return int(getattr(settings, "KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS", 10))
 
 
 def allowed_extensions() -> list[str]:
@@ -160,12 +187,58 @@ def precheck(filename: str, size: int) -> str:
 
 def create_session(user, filename: str, size: int, collection=None) -> UploadSession:
     name = precheck(filename, size)
+    _make_room_for_another_session(user)
+    upload_dir().mkdir(parents=True, exist_ok=True)
+    _check_space(name, size)
     session = UploadSession.objects.create(
         user=user, filename=name, size=size, collection=collection
     )
-    upload_dir().mkdir(parents=True, exist_ok=True)
     part_path(session).touch()
     return session
+
+
+def _make_room_for_another_session(user) -> None:
+    """At the cap, forget the person's longest-idle upload; refuse if every one is in use."""
+    open_sessions = UploadSession.objects.filter(user=user, state=UploadState.OPEN)
+    if open_sessions.count() < max_open_sessions():
+        return
+    idle = open_sessions.filter(updated_at__lt=timezone.now() - IDLE_BEFORE_EVICTION)
+    oldest = idle.order_by("updated_at").first()
+    if oldest is None:
+        raise TooManyUploads(
+            _("You are already sending %(count)s files. Wait until one of them is finished.")
+            % {"count": open_sessions.count()}
+        )
+    cancel(oldest)
+
+
+def _check_space(name: str, size: int) -> None:
+    """Refuse a file the disk cannot hold next to the uploads already under way."""
+    pending = sum(
+        total - received
+        for total, received in UploadSession.objects.filter(state=UploadState.OPEN).values_list(
+            "size", "received"
+        )
+    )
+    free = shutil.disk_usage(upload_dir()).free
+    if size + pending + disk_reserve_bytes() > free:
+        raise NoSpace(
+            _(
+                "There is not enough space on the server for “%(name)s” (%(size)s). "
+                "Ask an administrator to free some space, then try again."
+            )
+            % {"name": name, "size": filesizeformat(size)}
+        )
+
+
+def _disk_full(offset: int | None = None) -> NoSpace:
+    return NoSpace(
+        _(
+            "The server's disk is full. What you have sent so far is kept: ask an administrator "
+            "to free some space, then press “Try again”."
+        ),
+        offset=offset,
+    )
 
 
 @contextmanager
@@ -176,7 +249,8 @@ def _locked_part(session: UploadSession):
     it: the second request is refused with the offset, and the client asks again a moment later.
     """
     try:
-        handle = open(part_path(session), "r+b")  # noqa: SIM115 - closed below
+        # Unbuffered: a full disk shows up at the write that did not fit, not at a later flush.
+        handle = open(part_path(session), "r+b", buffering=0)  # noqa: SIM115 - closed below
     except FileNotFoundError:
         raise UploadGone(_("This upload has expired. Please choose the file again.")) from None
     try:
@@ -234,22 +308,38 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
         handle.seek(start)
         handle.truncate()
         written = 0
+        disk_full = False
         try:
-            while written < length:
+            while written < length and not disk_full:
                 try:
                     block = stream.read(min(BLOCK_SIZE, length - written))
                 except OSError:
                     break  # The client went away; keep what arrived.
                 if not block:
                     break
-                handle.write(block)
-                written += len(block)
+                written_now, disk_full = _write_all(handle, block)
+                written += written_now
         finally:
-            handle.flush()
             _record_received(session, start + written)
+    if disk_full:
+        raise _disk_full(offset=session.received)
     if written < length:
         raise OffsetMismatch(_("The chunk was cut short."), offset=session.received)
     return session.received
+
+
+def _write_all(handle, block: bytes) -> tuple[int, bool]:
+    """Write `block` to an unbuffered file; returns bytes written and whether the disk filled."""
+    view = memoryview(block)
+    written = 0
+    while written < len(view):
+        try:
+            written += handle.write(view[written:])
+        except OSError as error:
+            if error.errno in NO_SPACE_ERRORS:
+                return written, True
+            raise
+    return written, False
 
 
 class _PartFile(File):
@@ -282,7 +372,12 @@ def finish(session: UploadSession) -> Video:
         if session.collection_id:
             video.collection_id = session.collection_id
         # Outside the transaction: copying gigabytes must not hold the database's write lock.
-        video.original.save(session.filename, _PartFile(handle, name=str(path)), save=False)
+        try:
+            video.original.save(session.filename, _PartFile(handle, name=str(path)), save=False)
+        except OSError as error:
+            if error.errno in NO_SPACE_ERRORS:
+                raise _disk_full() from None  # the session stays complete: finishing can retry
+            raise
         with transaction.atomic():
             video.save()
             UploadSession.objects.filter(pk=session.pk).update(

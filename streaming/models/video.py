@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import CollectionMember
 from wagtail.search import index
 
-# Names of the pipeline's files inside an output version folder.
-OUTPUT_MASTER = "master.m3u8"
-OUTPUT_DOWNLOAD = "download.mp4"
-OUTPUT_POSTER = "poster.jpg"
+from streaming.pipeline.download import DOWNLOAD
+from streaming.pipeline.images import POSTER
+from streaming.pipeline.run import CAPTIONS_DIR, MASTER
 
 
 def original_upload_path(video: "Video", filename: str) -> str:
@@ -86,24 +85,31 @@ class Video(CollectionMember, index.Indexed, models.Model):
         return self.title
 
     @property
-    def is_ready(self) -> bool:
-        return self.status == VideoStatus.READY and bool(self.output_prefix)
+    def is_playable(self) -> bool:
+        """A complete version is published; it stays playable while a new one is processed."""
+        return bool(self.output_prefix)
+
+    @property
+    def media_prefix(self) -> str:
+        """Where the ladder, poster and download live: a caption-only version reuses them."""
+        return self.output_manifest.get("media_prefix") or self.output_prefix
 
     def output_path(self, name: str) -> str:
-        """Storage path of a file in the current output version."""
-        return f"{self.output_prefix}{name}"
+        """Storage path of a file of the current output version."""
+        own = name == MASTER or name.startswith(CAPTIONS_DIR + "/")
+        return f"{self.output_prefix if own else self.media_prefix}{name}"
 
     def output_url(self, name: str) -> str:
         return default_storage.url(self.output_path(name)) if self.output_prefix else ""
 
     @property
     def master_url(self) -> str:
-        return self.output_url(OUTPUT_MASTER)
+        return self.output_url(MASTER)
 
     @property
     def download_url(self) -> str:
-        return self.output_url(OUTPUT_DOWNLOAD) if self.has_video else ""
+        return self.output_url(DOWNLOAD) if self.has_video else ""
 
     @property
     def poster_url(self) -> str:
-        return self.output_url(OUTPUT_POSTER) if self.has_video else ""
+        return self.output_url(POSTER) if self.has_video else ""

@@ -6,6 +6,7 @@ FRAME-RATE; Apple's rules want measured peak and average rates. So the master is
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,14 @@ class CaptionTrack:
     uri: str  # the caption's one-segment playlist
 
 
+def _subtitles_media(track: CaptionTrack) -> str:
+    return (
+        f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{SUBTITLE_GROUP}",NAME="{_quoted(track.name)}",'
+        f'LANGUAGE="{_quoted(track.language)}",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,'
+        f'CHARACTERISTICS="{ACCESSIBILITY}",URI="{track.uri}"'
+    )
+
+
 def _quoted(value: str) -> str:
     """A staff-written caption name must not end the quoted attribute or the line."""
     return " ".join(re.sub(r'["\r\n]', " ", str(value)).split())
@@ -110,12 +119,7 @@ def master_playlist(
             f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="audio",DEFAULT=YES,'
             f'AUTOSELECT=YES,CHANNELS="2",URI="{audio.uri}"'
         )
-    for track in captions:
-        lines.append(
-            f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{SUBTITLE_GROUP}",NAME="{_quoted(track.name)}",'
-            f'LANGUAGE="{_quoted(track.language)}",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,'
-            f'CHARACTERISTICS="{ACCESSIBILITY}",URI="{track.uri}"'
-        )
+    lines += [_subtitles_media(track) for track in captions]
     # Lowest rung first: players without a bandwidth estimate start with the first variant.
     for variant in sorted(variants, key=lambda v: (v.width * v.height, v.playlist.average_bps)):
         codecs = [variant.video_codec] + ([audio_codec] if audio else [])
@@ -144,6 +148,33 @@ def master_playlist(
     return "\n".join(lines) + "\n"
 
 
+def relink_master(text: str, rebase: Callable[[str], str], captions: list[CaptionTrack]) -> str:
+    """Our own master playlist with every URI passed through `rebase` and new caption tracks.
+
+    Used when only the captions change: the new version's master points at the ladder the
+    previous version already stored instead of encoding it again.
+    """
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-MEDIA:TYPE=SUBTITLES"):
+            continue
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            line = line.replace(f',SUBTITLES="{SUBTITLE_GROUP}"', "")
+            if captions:
+                line += f',SUBTITLES="{SUBTITLE_GROUP}"'
+        elif line.startswith("#EXT-X-MEDIA:"):
+            line = re.sub(r'URI="([^"]+)"', lambda m: f'URI="{rebase(m.group(1))}"', line)
+        elif line and not line.startswith("#"):
+            line = rebase(line)
+        lines.append(line)
+    media_end = max(
+        (i + 1 for i, line in enumerate(lines) if line.startswith("#EXT-X-MEDIA:")),
+        default=3,  # after #EXTM3U, VERSION and INDEPENDENT-SEGMENTS
+    )
+    lines[media_end:media_end] = [_subtitles_media(track) for track in captions]
+    return "\n".join(lines) + "\n"
+
+
 def write_subtitles_playlist(vtt_name: str, duration: float) -> str:
     """A whole-file WebVTT as a one-segment VOD playlist (plays exactly in hls.js)."""
     return (
@@ -161,10 +192,6 @@ def write_subtitles_playlist(vtt_name: str, duration: float) -> str:
         )
         + "\n"
     )
-
-
-# The earlier name, kept for callers.
-subtitles_playlist = write_subtitles_playlist
 
 
 def avc_codec_string(init_segment: Path) -> str:

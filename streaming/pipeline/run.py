@@ -118,7 +118,7 @@ def _build(source, info: MediaInfo, out: Path, config, on_progress, captions) ->
             out / AUDIO_DIR / PLAYLIST if info.has_audio else None,
             out / DOWNLOAD,
         )
-    tracks = _write_captions(out, captions, produced)
+    tracks = write_captions(out, captions, produced)
     (out / MASTER).write_text(playlists.master_playlist(variants, audio, tracks))
 
     top = rungs[-1] if rungs else None
@@ -186,8 +186,8 @@ def _images(out: Path, info: MediaInfo, variants, rungs, config) -> None:
     )
 
 
-def _write_captions(out: Path, captions, duration: float) -> list[playlists.CaptionTrack]:
-    """Each caption as a whole-file WebVTT with its own one-segment playlist."""
+def write_captions(out: Path, captions, duration: float) -> list[playlists.CaptionTrack]:
+    """Each caption as a whole-file WebVTT with its own one-segment playlist under `out`."""
     tracks = []
     if captions:
         (out / CAPTIONS_DIR).mkdir()

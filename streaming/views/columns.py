@@ -52,7 +52,7 @@ class PosterColumn(Column):
     cell_template_name = "streaming/tables/poster_cell.html"
 
     def get_value(self, instance):
-        return instance.poster_url if instance.is_ready else ""
+        return instance.poster_url if instance.is_playable else ""
 
 
 class StatusColumn(Column):

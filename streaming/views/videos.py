@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 
 from streaming.models import Video, VideoStatus
-from streaming.processing import request_processing
+from streaming.processing import request_caption_publish, request_processing
 from streaming.views.columns import (
     ACTIVE,
     PosterColumn,
@@ -56,7 +57,9 @@ class VideoIndexView(generic.IndexView):
                 can_change=self.user_has_permission("change"),
             ),
             Column("duration", label=_("Duration"), accessor=duration_label, sort_key="duration"),
-            DateColumn("created_at", label=_("Uploaded"), sort_key="created_at"),
+            DateColumn(
+                "created_at", label=pgettext_lazy("date column", "Uploaded"), sort_key="created_at"
+            ),
         ]
 
     def get_base_queryset(self):
@@ -81,7 +84,7 @@ class VideoIndexView(generic.IndexView):
 
 
 class VideoEditView(generic.EditView):
-    """Title, collection and captions; caption changes rebuild the master playlist."""
+    """Title, collection and captions; caption changes give the video a re-captioned version."""
 
     template_name = "streaming/videos/edit.html"
     process_url_name = None
@@ -90,9 +93,9 @@ class VideoEditView(generic.EditView):
 
     def save_instance(self):
         video = super().save_instance()
-        if self.form.captions_changed and video.original and video.status not in ACTIVE:
-            # The master playlist lists the caption tracks, so it has to be written again.
-            request_processing(video)
+        if self.form.captions_changed and video.is_playable and video.status not in ACTIVE:
+            # Native HLS players read caption tracks from the master playlist.
+            request_caption_publish(video)
         return video
 
     def get_context_data(self, **kwargs):

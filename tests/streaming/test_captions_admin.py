@@ -2,42 +2,14 @@
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django_tasks import default_task_backend
-from wagtail.models import Collection
 
 from streaming.models import Caption, Video, VideoStatus
 from studio.roles import STAFF_GROUP
+from tests.streaming.captions import BROKEN_SRT, BROKEN_VTT, SRT, edit, srt
 from tests.users import member
-
-SRT = """1
-00:00:01,000 --> 00:00:03,500
-Nosta hartiat <i>hitaasti</i> ylös.
-
-2
-00:00:04,000 --> 00:00:06,000
-Laske ne alas.
-"""
-
-BROKEN_SRT = """1
-00:00:01,000 --> 00:00:03,500
-Nosta hartiat.
-
-2
-00:00:04,000 -> 00:00:06,000
-Laske ne alas.
-"""
-
-BROKEN_VTT = """WEBVTT
-
-00:00:01.000 --> 00:00:03.000
-Hei.
-
-00:00:05.000 --> 00:00:04.000
-Takaperin.
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -61,15 +33,6 @@ def video(db):
     return video
 
 
-def edit(client, video, **files):
-    data = {"title": video.title, "collection": Collection.get_first_root_node().pk, **files}
-    return client.post(reverse("videos:edit", args=[video.pk]), data)
-
-
-def srt(text: str, name="tekstit.srt") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="application/x-subrip")
-
-
 @pytest.mark.django_db
 def test_srt_is_stored_as_webvtt_with_transcript(client, video, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -84,11 +47,15 @@ def test_srt_is_stored_as_webvtt_with_transcript(client, video, django_capture_o
     assert caption.transcript == "Nosta hartiat hitaasti ylös.\nLaske ne alas."
     assert caption.label == "Suomi"
 
-    # The master playlist lists caption tracks, so the video is processed again.
+    # The master playlist lists caption tracks: a re-captioned version, not a new transcode.
     video.refresh_from_db()
-    assert video.status == VideoStatus.QUEUED
-    tasks = [r.args for r in default_task_backend.results if r.task.name == "process_video"]
-    assert tasks == [[video.pk]]
+    assert video.status == VideoStatus.READY
+    media_tasks = [
+        (r.task.name, r.args)
+        for r in default_task_backend.results
+        if r.task.module_path.startswith("streaming.")
+    ]
+    assert media_tasks == [("publish_captions", [video.pk])]
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_exercise_video_plays_with_hls_js(migrated_db, live_server, browser):
     call_command("load_demo", verbosity=0)  # transaction=True: processing runs on commit
     exercise = ExercisePage.objects.filter(locale__language_code="fi", video__isnull=False).first()
-    assert exercise.video.is_ready
+    assert exercise.video.is_playable
 
     page = browser.new_page(viewport={"width": 800, "height": 1280})
     requests = []

@@ -1,14 +1,12 @@
 """Resumable chunked uploads through the real admin endpoints (Django test client, no mocks)."""
 
 import hashlib
-import json
 import os
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -16,9 +14,8 @@ from django.utils.translation import gettext
 from streaming import uploads
 from streaming.models import UploadSession, UploadState, Video, VideoStatus
 from studio.roles import STAFF_GROUP
+from tests.streaming.upload_client import CHUNK, create, login, put_chunk
 from tests.users import member
-
-CHUNK = 64 * 1024
 
 
 @pytest.fixture(autouse=True)
@@ -37,31 +34,6 @@ def staff(db):
 def other_staff(db):
     user = member("other", STAFF_GROUP)
     return user
-
-
-def login(user, csrf=False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
-
-
-def create(client, name="tuolijumppa_osa-1.mp4", size=1000, **headers):
-    return client.post(
-        reverse("videos:upload_sessions"),
-        data=json.dumps({"filename": name, "size": size}),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
-def put_chunk(client, url, data: bytes, start: int, total: int):
-    end = start + len(data) - 1
-    return client.put(
-        url,
-        data=data,
-        content_type="application/octet-stream",
-        headers={"Content-Range": f"bytes {start}-{end}/{total}"},
-    )
 
 
 class CutStream:

@@ -28,8 +28,14 @@ class Command(BaseCommand):
         except (MediaRejected, PipelineFailed) as error:
             self.fail(f"{error.message} ({error.detail})" if error.detail else str(error.message))
         if options["verbosity"]:
+            self.stdout.write(f"{outdir / result.master}  ({result.duration:.1f} s)")
             for variant in result.variants_manifest():
-                self.stdout.write(str(variant))
+                size = f"{variant['width']}x{variant['height']}" if "width" in variant else "audio"
+                average, peak = variant["average_bps"] / 1000, variant["peak_bps"] / 1000
+                self.stdout.write(
+                    f"  {variant['uri']:<18} {size:>9}  average {average:7.1f} kbit/s"
+                    f"  peak {peak:7.1f} kbit/s"
+                )
 
     def fail(self, reason: str):
         sys.stderr.write(f"transcode: refused: {reason}\n")

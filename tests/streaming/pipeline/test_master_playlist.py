@@ -9,6 +9,7 @@ from streaming.pipeline.playlists import (
     VideoVariant,
     master_playlist,
     measure,
+    relink_master,
     write_subtitles_playlist,
 )
 
@@ -110,3 +111,28 @@ def test_subtitles_playlist_is_one_whole_file_vod_segment():
     assert lines[0] == "#EXTM3U" and "#EXT-X-PLAYLIST-TYPE:VOD" in lines
     assert "#EXT-X-TARGETDURATION:62" in lines
     assert lines[-3:] == ["#EXTINF:61.500,", "fi.vtt", "#EXT-X-ENDLIST"]
+
+
+def test_relinked_master_swaps_captions_and_points_at_the_earlier_ladder():
+    with_fi = master_playlist([LOW, HIGH], AUDIO, [CaptionTrack("fi", "Suomi", "captions/fi.m3u8")])
+    relinked = relink_master(
+        with_fi, lambda uri: f"../1/{uri}", [CaptionTrack("sv", "Svenska", "captions/sv.m3u8")]
+    )
+    media = [line for line in relinked.splitlines() if line.startswith("#EXT-X-MEDIA:")]
+    assert [re.search(r"TYPE=(\w+)", line).group(1) for line in media] == ["AUDIO", "SUBTITLES"]
+    assert 'URI="../1/audio/index.m3u8"' in media[0]
+    assert 'LANGUAGE="sv"' in media[1] and 'URI="captions/sv.m3u8"' in media[1]
+    assert [uri for _, uri in stream_infs(relinked)] == [
+        "../1/v234/index.m3u8",
+        "../1/v360/index.m3u8",
+        "../1/audio/index.m3u8",
+    ]
+    assert all(info["SUBTITLES"] == '"subs"' for info, _ in stream_infs(relinked))
+    # The rates and codecs measured for the ladder are kept as they were.
+    assert [info["BANDWIDTH"] for info, _ in stream_infs(relinked)] == [
+        info["BANDWIDTH"] for info, _ in stream_infs(with_fi)
+    ]
+
+    without = relink_master(relinked, lambda uri: uri, [])
+    assert "SUBTITLES" not in without
+    assert [uri for _, uri in stream_infs(without)][0] == "../1/v234/index.m3u8"

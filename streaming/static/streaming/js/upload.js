@@ -23,6 +23,8 @@
   var csrfToken = form.querySelector('[name=csrfmiddlewaretoken]').value;
   var STORE = 'kotikanava.uploads';
   var MAX_DELAY = 30;
+  // HTTP 507: the server's disk is full.
+  var DISK_FULL = 507;
   var queue = Promise.resolve();
   var active = 0;
 
@@ -272,6 +274,10 @@
             await this.wait(attempt++);
           }
           offset = response.data.offset;
+        } else if (response.status === DISK_FULL) {
+          // Waiting will not help: tell staff why; "Try again" resumes from what was kept.
+          this.fail(response.data.error || String(response.status));
+          return;
         } else if (response.status >= 500 || response.status === 0) {
           await this.wait(attempt++);
           offset = await this.serverOffset();
@@ -330,7 +336,7 @@
       if (response.status === 409 && typeof response.data.offset === 'number') {
         return response.data.offset;
       }
-      if (response.status < 500) {
+      if (response.status < 500 || response.status === DISK_FULL) {
         this.fail(response.data.error || String(response.status));
         return true;
       }
