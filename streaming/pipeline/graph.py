@@ -21,6 +21,8 @@ INIT_SEGMENT = "init.mp4"
 SEGMENT_PATTERN = "seg_%05d.m4s"
 # Sparse audio next to slow video encoders must not overflow ffmpeg's small default queue.
 MUXING_QUEUE = 4096
+# What tone-mapped rungs are, said in the stream, so players do not guess.
+SDR_TAGS = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
 
 def hls_options(config: PipelineConfig, folder: Path) -> dict:
@@ -73,12 +75,10 @@ def build_command(
     source_node = ffmpeg.input(safety.input_url(source), **safety.input_options(config.max_pixels))
     outputs = []
     if rungs:
-        picture = (
-            _stream(source_node, info.video_index, "v")
-            .filter("fps", fps=rungs[0].fps)
-            .filter("format", "yuv420p")
-            .filter_multi_output("split", len(rungs))
-        )
+        picture = _stream(source_node, info.video_index, "v").filter("fps", fps=rungs[0].fps)
+        if info.is_hdr:
+            picture = _tone_mapped(picture, rungs[-1])
+        picture = picture.filter("format", "yuv420p").filter_multi_output("split", len(rungs))
         for index, rung in enumerate(rungs):
             folder = out_dir / rung.name
             scaled = picture[index].filter("scale", rung.width, rung.height).filter("setsar", 1)
@@ -87,6 +87,7 @@ def build_command(
                     scaled,
                     str(folder / PLAYLIST),
                     **video_options(rung, config),
+                    **(SDR_TAGS if info.is_hdr else {}),
                     **hls_options(config, folder),
                 )
             )
@@ -111,6 +112,22 @@ def build_command(
         *(["-threads", str(config.threads)] if config.threads else []),
     )
     return graph.compile()
+
+
+def _tone_mapped(picture, top: Rung):
+    """HDR phone video (PQ or HLG, BT.2020) as BT.709 SDR, which every player shows right.
+
+    Without this, the 10-bit HDR signal read as SDR looks grey and washed out. The picture is
+    scaled to the top rung while still linear, so the costly float stage runs at 720p, not 4K;
+    Mobius keeps tones up to SDR white as they are and only rolls off the brighter highlights.
+    """
+    return (
+        picture.filter("zscale", w=top.width, h=top.height, t="linear", npl=100)
+        .filter("format", "gbrpf32le")
+        .filter("zscale", p="bt709")
+        .filter("tonemap", tonemap="mobius", desat=0)
+        .filter("zscale", t="bt709", m="bt709", r="tv")
+    )
 
 
 def _stream(source_node, index: int | None, kind: str):

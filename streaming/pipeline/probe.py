@@ -15,6 +15,8 @@ from streaming.pipeline.errors import rejected
 
 # Frame rates outside this range are timebase artefacts (e.g. 90000/1), not real rates.
 SENSIBLE_FPS = (1.0, 240.0)
+# PQ (HDR10, Dolby Vision) and HLG: what recent phones record by default.
+HDR_TRANSFERS = ("smpte2084", "arib-std-b67")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class MediaInfo:
     audio_codec: str = ""
     audio_channels: int = 0
     bit_rate: int = 0
+    color_transfer: str = ""
     # Which streams to use: phones add cover art, cameras a second microphone.
     video_index: int | None = None
     audio_index: int | None = None
@@ -38,6 +41,10 @@ class MediaInfo:
     @property
     def is_portrait(self) -> bool:
         return self.height > self.width
+
+    @property
+    def is_hdr(self) -> bool:
+        return self.color_transfer in HDR_TRANSFERS
 
 
 def probe(path: Path, config: PipelineConfig) -> MediaInfo:
@@ -136,6 +143,7 @@ def parse_probe(data: dict) -> MediaInfo:
             "rotation": rotation,
             "frame_rate": _frame_rate(video),
             "video_codec": video.get("codec_name", ""),
+            "color_transfer": video.get("color_transfer", ""),
             "video_index": int(video.get("index", 0)),
         }
     if audio:

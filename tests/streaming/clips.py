@@ -56,3 +56,21 @@ def rotate(source: Path, target: Path, degrees: int) -> Path:
     """A phone's portrait file: landscape pixels plus a display matrix saying "turn 90°"."""
     ffmpeg("-i", str(source), "-c", "copy", "-metadata:s:v:0", f"rotate={degrees}", str(target))
     return target
+
+
+# How a phone's HDR recording is tagged: BT.2020 primaries and matrix, PQ or HLG transfer.
+HDR_X265 = ["-c:v", "libx265", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le"]
+
+
+def to_hdr(source: Path, target: Path, transfer: str) -> Path:
+    """`source` as 10-bit HEVC HDR (`smpte2084` or `arib-std-b67`), SDR white at 100 nits."""
+    convert = (
+        "zscale=tin=bt709:t=linear:npl=100:pin=bt709:p=bt709:min=bt709:m=bt709:rin=tv,"
+        f"format=gbrpf32le,zscale=tin=linear:t={transfer}:pin=bt709:p=bt2020:m=bt2020nc:npl=100:r=tv"
+    )
+    ffmpeg(
+        "-i", str(source), "-vf", convert, *HDR_X265,
+        "-color_primaries", "bt2020", "-color_trc", transfer, "-colorspace", "bt2020nc",
+        "-an", str(target),
+    )  # fmt: skip
+    return target

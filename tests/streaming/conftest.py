@@ -2,8 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from studio.roles import STAFF_GROUP
 from tests.streaming.clips import make_clip
 from tests.streaming.s3 import S3Server
+from tests.streaming.upload_client import CHUNK
+from tests.users import member
 
 
 @pytest.fixture(scope="session")
@@ -16,3 +19,17 @@ def s3_server():
     server = S3Server()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def staff(db):
+    """A member of the staff group (Sisällöntuottajat): may upload and edit videos."""
+    return member("staff", STAFF_GROUP)
+
+
+@pytest.fixture
+def upload_settings(settings, tmp_path):
+    """Uploads in a temporary folder in small chunks; tasks are recorded, not run."""
+    settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
+    settings.KOTIKANAVA_UPLOAD_CHUNK_BYTES = CHUNK
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -17,17 +17,7 @@ from studio.roles import STAFF_GROUP
 from tests.streaming.upload_client import CHUNK, create, login, put_chunk
 from tests.users import member
 
-
-@pytest.fixture(autouse=True)
-def _upload_settings(settings, tmp_path):
-    settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
-    settings.KOTIKANAVA_UPLOAD_CHUNK_BYTES = CHUNK
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def staff(db):
-    return member("staff", STAFF_GROUP)
+pytestmark = pytest.mark.usefixtures("upload_settings")
 
 
 @pytest.fixture

@@ -17,16 +17,7 @@ from tests.users import member
 DISK_BYTES = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def _upload_settings(settings, tmp_path):
-    settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
-    settings.KOTIKANAVA_UPLOAD_CHUNK_BYTES = CHUNK
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-@pytest.fixture
-def staff(db):
-    return member("staff", STAFF_GROUP)
+pytestmark = pytest.mark.usefixtures("upload_settings")
 
 
 @pytest.fixture

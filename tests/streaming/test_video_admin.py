@@ -9,9 +9,7 @@ from django_tasks import default_task_backend
 from wagtail.models import Collection, ReferenceIndex
 
 from streaming.models import Video, VideoStatus
-from studio.roles import STAFF_GROUP
 from tests.library.tree import build_tree
-from tests.users import member
 
 
 @pytest.fixture(autouse=True)
@@ -24,11 +22,6 @@ def _dummy_tasks(settings):
 def immediate_tasks(settings):
     """Wagtail keeps its search and reference indexes current through tasks: run them."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def staff(db):
-    return member("staff", STAFF_GROUP)
 
 
 @pytest.fixture
