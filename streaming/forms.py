@@ -107,8 +107,7 @@ class BaseVideoForm(WagtailAdminModelForm):
                 self.captions_changed = True
             elif self.cleaned_data.get(remove_field_name(code)):
                 for caption in Caption.objects.filter(video=video, language=code):
-                    caption.file.delete(save=False)
-                    caption.delete()
+                    caption.delete()  # its file goes on commit (streaming.signals)
                     self.captions_changed = True
 
 

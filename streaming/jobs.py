@@ -30,11 +30,11 @@ def run_processing(video: Video) -> None:
     Video.objects.filter(pk=video.pk).update(
         status=VideoStatus.PROCESSING, progress=0, eta_seconds=None, heartbeat_at=timezone.now()
     )
+    captions_used = caption_state(video)
     workdir = Path(tempfile.mkdtemp(prefix=f"video-{video.pk}-", dir=settings.WORK_DIR))
     try:
         source = _download(video, workdir)
         out_dir = workdir / "out"
-        captions_used = caption_state(video)
         result = transcode(
             source,
             out_dir,
@@ -43,16 +43,18 @@ def run_processing(video: Video) -> None:
             captions=caption_inputs(video, workdir),
         )
         publish_version(video, out_dir, result)
-        if caption_state(video) != captions_used:
-            publish_captions(video.pk)  # staff changed captions while the ladder was encoded
     except MediaRejected as rejected:
         _fail(video, str(rejected.message), rejected.detail)
+        return
     except Exception as error:
         logger.exception("Processing video %s failed", video.pk)
         _fail(video, _("Processing failed. Try again later or ask an administrator."), repr(error))
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    # The ladder is out and ready; captions staff changed meanwhile follow as a light version.
+    if caption_state(video) != captions_used:
+        publish_captions(video.pk)
 
 
 def _download(video: Video, workdir: Path) -> Path:

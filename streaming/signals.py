@@ -5,17 +5,17 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from streaming.models import Caption, Video
-from streaming.versions import delete_outputs
+from streaming.versions import delete_files
 
 
 @receiver(post_delete, sender=Video, dispatch_uid="streaming.video_files")
 def delete_video_files(sender, instance: Video, **kwargs):
-    original, manifest = instance.original, dict(instance.output_manifest)
+    original, outputs = instance.original, list(instance.output_manifest.get("files", []))
 
     def delete():
         if original:
             original.delete(save=False)
-        delete_outputs(manifest)
+        delete_files(outputs)
 
     transaction.on_commit(delete)
 

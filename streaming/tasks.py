@@ -14,6 +14,6 @@ def process_video(video_id: int) -> None:
 
 @task()
 def publish_captions(video_id: int) -> None:
-    from streaming.versions import publish_captions
+    from streaming import versions
 
-    publish_captions(video_id)
+    versions.publish_captions(video_id)

@@ -22,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 from streaming.models import UploadSession, UploadState, Video
 from streaming.processing import request_processing
 
-GIB = 1024**3
 MIB = 1024**2
 # How much of a request body is read into memory at a time.
 BLOCK_SIZE = MIB
@@ -108,7 +109,7 @@ NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "KOTIKANAVA_MAX_UPLOAD_BYTES", 8 * GIB))
+    return settings.KOTIKANAVA_MAX_UPLOAD_BYTES
 
 
 def chunk_size() -> int:
@@ -118,7 +119,7 @@ def chunk_size() -> int:
 
 def upload_dir() -> Path:
     default = Path(settings.STATE_DIR) / "uploads"
-    return Path(getattr(settings, "KOTIKANAVA_UPLOAD_DIR", None) or default)
+    return Path(settings.KOTIKANAVA_UPLOAD_DIR or default)
 
 
 def stale_after() -> timedelta:
@@ -128,12 +129,12 @@ def stale_after() -> timedelta:
 
 def disk_reserve_bytes() -> int:
     """Space uploads leave free on their disk, for the database, logs and the transcoder."""
-    return int(getattr(settings, "KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES", GIB))
+    return settings.KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES
 
 
 def max_open_sessions() -> int:
     """Unfinished uploads one person may have; each may be holding gigabytes of disk."""
-    return int(getattr(settings, "KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS", 10))
+    return settings.KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS
 
 
 def allowed_extensions() -> list[str]:
@@ -200,26 +201,24 @@ def create_session(user, filename: str, size: int, collection=None) -> UploadSes
 def _make_room_for_another_session(user) -> None:
     """At the cap, forget the person's longest-idle upload; refuse if every one is in use."""
     open_sessions = UploadSession.objects.filter(user=user, state=UploadState.OPEN)
-    if open_sessions.count() < max_open_sessions():
+    count = open_sessions.count()
+    if count < max_open_sessions():
         return
     idle = open_sessions.filter(updated_at__lt=timezone.now() - IDLE_BEFORE_EVICTION)
     oldest = idle.order_by("updated_at").first()
     if oldest is None:
         raise TooManyUploads(
             _("You are already sending %(count)s files. Wait until one of them is finished.")
-            % {"count": open_sessions.count()}
+            % {"count": count}
         )
     cancel(oldest)
 
 
 def _check_space(name: str, size: int) -> None:
     """Refuse a file the disk cannot hold next to the uploads already under way."""
-    pending = sum(
-        total - received
-        for total, received in UploadSession.objects.filter(state=UploadState.OPEN).values_list(
-            "size", "received"
-        )
-    )
+    pending = UploadSession.objects.filter(state=UploadState.OPEN).aggregate(
+        pending=Coalesce(Sum(F("size") - F("received")), 0)
+    )["pending"]
     free = shutil.disk_usage(upload_dir()).free
     if size + pending + disk_reserve_bytes() > free:
         raise NoSpace(

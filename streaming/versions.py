@@ -118,8 +118,7 @@ def _try_publish_captions(video: Video) -> bool:
         "media_prefix": video.media_prefix,
     }
     if not _switch(video.pk, prefix, manifest, expected_prefix=old_prefix):
-        for name in stored:
-            default_storage.delete(name)
+        delete_files(stored)
         return False
     return True
 
@@ -152,14 +151,12 @@ def _switch(
             **fields,
         )
     in_use = set(manifest["files"])
-    for name in current.output_manifest.get("files", []):
-        if name not in in_use:
-            default_storage.delete(name)
+    delete_files(name for name in current.output_manifest.get("files", []) if name not in in_use)
     return True
 
 
-def delete_outputs(manifest: dict) -> None:
-    for name in manifest.get("files", []):
+def delete_files(names) -> None:
+    for name in names:
         default_storage.delete(name)
 
 

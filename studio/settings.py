@@ -215,7 +215,7 @@ KOTIKANAVA_PIPELINE = {}
 # Where workers keep temporary files while transcoding (needs room for a few originals).
 WORK_DIR = os.environ.get("KOTIKANAVA_WORK_DIR") or None
 
-# Uploads from the admin (streaming.uploads reads these, with the same defaults).
+# Uploads from the admin (read by streaming.uploads).
 KOTIKANAVA_MAX_UPLOAD_BYTES = int(os.environ.get("KOTIKANAVA_MAX_UPLOAD_BYTES", 8 * 1024**3))
 KOTIKANAVA_UPLOAD_DIR = os.environ.get("KOTIKANAVA_UPLOAD_DIR") or None
 KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS = int(os.environ.get("KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS", 10))

@@ -93,14 +93,15 @@ def test_broken_caption_file_is_refused_with_the_line(client, video, content, li
 
 
 @pytest.mark.django_db
-def test_removing_captions(client, video):
+def test_removing_captions(client, video, django_capture_on_commit_callbacks):
     edit(client, video, caption_fi=srt(SRT))
     caption = Caption.objects.get()
     form_page = client.get(reverse("videos:edit", args=[video.pk])).content.decode()
     assert 'name="remove_caption_fi"' in form_page
     assert 'name="remove_caption_sv"' not in form_page
 
-    response = edit(client, video, remove_caption_fi="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(client, video, remove_caption_fi="on")
     assert response.status_code == 302
     assert not Caption.objects.exists()
     assert not caption.file.storage.exists(caption.file.name)
