@@ -4,18 +4,15 @@ Caption files are checked when the form is validated, so a broken file is refuse
 that is wrong instead of failing later in the pipeline.
 """
 
-import uuid
-
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.collections import CollectionChoiceField
 from wagtail.models import Collection
 
 from streaming.models import Caption, Video
-from streaming.pipeline.captions import CaptionError, parse, to_webvtt, transcript
+from streaming.pipeline.captions import CaptionError, parse
 
 # Caption files are text; anything bigger than this is not one.
 MAX_CAPTION_BYTES = 2 * 1024 * 1024
@@ -61,13 +58,21 @@ class BaseVideoForm(WagtailAdminModelForm):
         existing = {}
         if self.instance.pk:
             existing = {c.language: c for c in self.instance.captions.all()}
+        may = _caption_permissions(self.for_user)
         for code, _name in settings.LANGUAGES:
+            upload, remove = caption_field_name(code), remove_field_name(code)
             if code in existing:
-                self.fields[caption_field_name(code)].help_text = _(
+                self.fields[upload].help_text = _(
                     "This language has captions. Choose a new WebVTT or SRT file to replace them."
                 )
+                if not may["change"]:
+                    del self.fields[upload]
+                if not may["delete"]:
+                    del self.fields[remove]
             else:
-                del self.fields[remove_field_name(code)]
+                del self.fields[remove]
+                if not may["add"]:
+                    del self.fields[upload]
 
     def clean(self):
         cleaned = super().clean()
@@ -92,23 +97,24 @@ class BaseVideoForm(WagtailAdminModelForm):
         """Store new caption tracks as WebVTT with their transcripts; remove unticked ones."""
         for code, name in settings.LANGUAGES:
             if code in self.caption_cues:
-                cues = self.caption_cues[code]
                 caption = Caption.objects.filter(video=video, language=code).first()
                 caption = caption or Caption(video=video, language=code)
-                old_name = caption.file.name if caption.pk else ""
                 caption.label = caption.label or name
-                caption.transcript = transcript(cues)
-                vtt = ContentFile(to_webvtt(cues).encode("utf-8"))
-                # A new name each time: caption files are served as immutable.
-                caption.file.save(f"{video.pk}-{code}-{uuid.uuid4().hex[:8]}.vtt", vtt, save=False)
-                caption.save()
-                if old_name and old_name != caption.file.name:
-                    caption.file.storage.delete(old_name)
+                caption.store(self.caption_cues[code])
                 self.captions_changed = True
             elif self.cleaned_data.get(remove_field_name(code)):
                 for caption in Caption.objects.filter(video=video, language=code):
                     caption.delete()  # its file goes on commit (streaming.signals)
                     self.captions_changed = True
+
+
+def _caption_permissions(user) -> dict[str, bool]:
+    """What the person may do with caption tracks; a field they may not use is not in the form,
+    so a hand-made request cannot use it either."""
+    return {
+        action: bool(user and user.has_perm(f"streaming.{action}_caption"))
+        for action in ("add", "change", "delete")
+    }
 
 
 def _read_captions(upload):

@@ -6,6 +6,7 @@ file of it is stored, and the files the old version alone used are deleted after
 """
 
 import posixpath
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from streaming.access import changes_need_approval
 from streaming.models import Video, VideoStatus
 from streaming.pipeline import playlists
 from streaming.pipeline.download import DOWNLOAD
@@ -26,29 +28,44 @@ CAPTION_PUBLISH_ATTEMPTS = 3
 
 
 def publish_version(video: Video, out_dir: Path, result: Result) -> None:
-    """Store a complete pipeline output as the video's next version and switch to it."""
+    """Store a complete pipeline output as the video's next version and switch to it (or hold
+    it for approval, see `_publish_or_hold`)."""
     prefix = _reserve_prefix(video.pk)
     stored = [_store(prefix + relative, out_dir / relative) for relative in result.files]
     download = out_dir / DOWNLOAD
-    _switch(
-        video.pk,
-        prefix,
-        {
-            "files": stored,
-            "variants": result.variants_manifest(),
-            "download_size": download.stat().st_size if download.exists() else None,
-            "media_prefix": prefix,
-        },
-        duration=result.duration,
-        width=result.width,
-        height=result.height,
-        has_video=result.has_video,
-        status=VideoStatus.READY,
-        progress=100,
-        eta_seconds=None,
-        error_message="",
-        error_detail="",
+    manifest = {
+        "files": stored,
+        "variants": result.variants_manifest(),
+        "download_size": download.stat().st_size if download.exists() else None,
+        "media_prefix": prefix,
+        "captions": caption_tracks((out_dir / MASTER).read_text()),
+    }
+    version_fields = {
+        "duration": result.duration,
+        "width": result.width,
+        "height": result.height,
+        "has_video": result.has_video,
+    }
+    _publish_or_hold(video.pk, prefix, manifest, version_fields)
+    Video.objects.filter(pk=video.pk).update(
+        status=VideoStatus.READY, progress=100, eta_seconds=None, error_message="", error_detail=""
     )
+
+
+def caption_tracks(master: str) -> list[dict]:
+    """The caption tracks a master playlist of ours declares: language, label, WebVTT file."""
+    tracks = []
+    for line in master.splitlines():
+        if line.startswith("#EXT-X-MEDIA:TYPE=SUBTITLES"):
+            attributes = dict(re.findall(r'([A-Z-]+)="([^"]*)"', line))
+            tracks.append(
+                {
+                    "language": attributes["LANGUAGE"],
+                    "label": attributes["NAME"],
+                    "uri": attributes["URI"].removesuffix(".m3u8") + ".vtt",
+                }
+            )
+    return tracks
 
 
 def caption_inputs(video: Video, workdir: Path) -> list[CaptionInput]:
@@ -116,8 +133,9 @@ def _try_publish_captions(video: Video) -> bool:
         **video.output_manifest,
         "files": kept + stored,
         "media_prefix": video.media_prefix,
+        "captions": caption_tracks(master),
     }
-    if not _switch(video.pk, prefix, manifest, expected_prefix=old_prefix):
+    if not _publish_or_hold(video.pk, prefix, manifest, {}, expected_prefix=old_prefix):
         delete_files(stored)
         return False
     return True
@@ -133,12 +151,48 @@ def _reserve_prefix(video_id: int) -> str:
     return f"videos/{video_id}/{version + 1}/"
 
 
-def _switch(
+def _publish_or_hold(
+    video_id: int, prefix: str, manifest: dict, fields: dict, expected_prefix: str | None = None
+) -> bool:
+    """Switch to the new version, unless it changes what clients already watch and the person
+    who asked for it may not publish the pages showing it: then it waits for an editor."""
+    video = Video.objects.select_related("change_requested_by").get(pk=video_id)
+    if changes_need_approval(video, video.change_requested_by):
+        return _hold(video_id, prefix, manifest, fields, expected_prefix)
+    return switch(video_id, prefix, manifest, expected_prefix, **fields)
+
+
+def _hold(
+    video_id: int, prefix: str, manifest: dict, fields: dict, expected_prefix: str | None
+) -> bool:
+    """Keep a complete version aside for approval; it replaces any earlier one still waiting."""
+    with transaction.atomic():
+        current = Video.objects.select_for_update().get(pk=video_id)
+        if expected_prefix is not None and current.output_prefix != expected_prefix:
+            return False
+        Video.objects.filter(pk=video_id).update(
+            pending_version={
+                "prefix": prefix,
+                "manifest": manifest,
+                "fields": fields,
+                "base": current.output_prefix,
+            },
+            pending_requested_by=current.change_requested_by,
+            pending_since=timezone.now(),
+            change_requested_by=None,
+        )
+    in_use = set(manifest["files"]) | set(current.output_manifest.get("files", []))
+    delete_files(name for name in _pending_files(current) if name not in in_use)
+    return True
+
+
+def switch(
     video_id: int, prefix: str, manifest: dict, expected_prefix: str | None = None, **fields
 ) -> bool:
     """Point the video at a stored version and delete what only the replaced one used.
 
     With `expected_prefix`, only if the video still shows the version the new one was built on.
+    A version waiting for approval was built on the replaced one, so it goes too.
     """
     with transaction.atomic():
         current = Video.objects.select_for_update().get(pk=video_id)
@@ -148,11 +202,20 @@ def _switch(
             output_prefix=prefix,
             output_manifest=manifest,
             processed_at=timezone.now(),
+            change_requested_by=None,
+            pending_version={},
+            pending_requested_by=None,
+            pending_since=None,
             **fields,
         )
     in_use = set(manifest["files"])
-    delete_files(name for name in current.output_manifest.get("files", []) if name not in in_use)
+    replaced = current.output_manifest.get("files", []) + _pending_files(current)
+    delete_files(name for name in replaced if name not in in_use)
     return True
+
+
+def _pending_files(video: Video) -> list[str]:
+    return video.pending_version.get("manifest", {}).get("files", [])
 
 
 def delete_files(names) -> None:

@@ -14,6 +14,7 @@ from streaming.views import upload
 from streaming.views.chooser import VideoChooseResultsView, VideoChooseView
 from streaming.views.videos import (
     ProcessVideoView,
+    ReviewChangeView,
     VideoEditView,
     VideoIndexView,
     VideoStatusView,
@@ -61,6 +62,7 @@ class VideoViewSet(ModelViewSet):
         return super().get_common_view_kwargs(
             process_url_name=self.get_url_name("process"),
             status_url_name=self.get_url_name("status"),
+            review_url_name=self.get_url_name("review"),
             **kwargs,
         )
 
@@ -74,6 +76,10 @@ class VideoViewSet(ModelViewSet):
         return self.construct_view(ProcessVideoView)
 
     @cached_property
+    def review_view(self):
+        return self.construct_view(ReviewChangeView)
+
+    @cached_property
     def status_view(self):
         return self.construct_view(VideoStatusView)
 
@@ -81,6 +87,7 @@ class VideoViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("process/<int:pk>/", self.process_view, name="process"),
             path("status/", self.status_view, name="status"),
+            path("review/<int:pk>/", self.review_view, name="review"),
             path("upload/sessions/", upload.create_session, name="upload_sessions"),
             path("upload/sessions/<uuid:session_id>/", upload.session_view, name="upload_session"),
             path(

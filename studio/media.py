@@ -1,14 +1,64 @@
-"""Serving media/ in the embedded default, with the headers a CDN or nginx would add."""
+"""/media/: every stored file is served only after a check, never straight from the folder.
 
-from django.conf import settings
-from django.views.static import serve
+Videos follow the pages that show them (`streaming.views.media`); images follow Wagtail's
+collection privacy; documents go through Wagtail's own /documents/ view; originals, caption
+working copies and anything else are never served here.
+"""
 
-from streaming import files
+import posixpath
+
+from django.http import Http404
+from django.views.decorators.http import require_safe
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
+
+from streaming.delivery import deliver, not_found
+from streaming.views.media import serve_video_file
+
+IMAGE_SECTIONS = ("images", "original_images")
 
 
+@require_safe
 def serve_media(request, path):
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    if response.status_code == 200:
-        response["Content-Type"] = files.content_type(path)
-        response["Cache-Control"] = files.cache_control(path)
-    return response
+    name = posixpath.normpath(path)
+    if name.startswith(("/", "..")) or name != path:
+        return not_found()
+    section = name.split("/", 1)[0]
+    if section == "videos":
+        return serve_video_file(request, name)
+    if section in IMAGE_SECTIONS:
+        return serve_image_file(request, name)
+    return not_found()
+
+
+def serve_image_file(request, name: str):
+    collection = _image_collection(name)
+    if collection is None:
+        return not_found()
+    restrictions = collection.get_view_restrictions()
+    allowed = all(restriction.accept_request(request) for restriction in restrictions)
+    if not allowed and request.user.is_authenticated:
+        policy = policy_registry.get_by_type(get_image_model())
+        allowed = policy.user_has_any_permission(
+            request.user, ["add", "change", "choose"]
+        )
+    if not allowed:
+        return not_found()
+    try:
+        return deliver(request, name, public=not restrictions)
+    except Http404:
+        return not_found()
+
+
+def _image_collection(name: str):
+    Image = get_image_model()
+    image = Image.objects.filter(file=name).select_related("collection").first()
+    if image is None:
+        rendition = (
+            Image.get_rendition_model()
+            .objects.filter(file=name)
+            .select_related("image__collection")
+            .first()
+        )
+        image = rendition.image if rendition else None
+    return image.collection if image else None

@@ -126,8 +126,14 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = os.environ.get("KOTIKANAVA_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("KOTIKANAVA_MEDIA_ROOT", BASE_DIR / "media"))
-# Embedded default: Django serves media/ itself; behind nginx or a CDN turn this off.
-SERVE_MEDIA = env_bool("KOTIKANAVA_SERVE_MEDIA", True)
+# Media is never served straight from its folder: /media/ checks who may see each file first
+# (see studio/media.py). Behind nginx, name the internal location that maps to MEDIA_ROOT and
+# the app answers with X-Accel-Redirect instead of sending the bytes itself.
+KOTIKANAVA_MEDIA_ACCEL_PREFIX = os.environ.get("KOTIKANAVA_MEDIA_ACCEL_PREFIX", "")
+# On S3, how long the signed URLs handed to a viewer work (long enough for a long recording).
+KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS = env_int("KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS", 6 * 3600)
+# Documents go through Wagtail's view, which applies collection privacy, on any storage.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 S3_BUCKET = os.environ.get("KOTIKANAVA_S3_BUCKET", "")
 if S3_BUCKET:
@@ -138,7 +144,9 @@ if S3_BUCKET:
             "endpoint_url": os.environ.get("KOTIKANAVA_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("KOTIKANAVA_S3_REGION") or None,
             "custom_domain": os.environ.get("KOTIKANAVA_S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": env_bool("KOTIKANAVA_S3_QUERYSTRING_AUTH", False),
+            # The bucket is private: every URL the storage hands out is signed.
+            "querystring_auth": env_bool("KOTIKANAVA_S3_QUERYSTRING_AUTH", True),
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }

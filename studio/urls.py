@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -16,10 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-if settings.SERVE_MEDIA and not settings.S3_BUCKET:
-    # Embedded default only; production serves media from nginx, S3 or a CDN.
-    prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{prefix}(?P<path>.*)$", serve_media)]
+# Every stored file passes an access check here (nginx or S3 then send the bytes).
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),

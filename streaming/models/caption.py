@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +30,19 @@ class Caption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video} ({self.get_language_display()})"
+
+    def store(self, cues) -> None:
+        """Save the cues as this track's WebVTT file and transcript; the old file goes.
+
+        A new name each time: caption files are served as immutable.
+        """
+        from streaming.pipeline.captions import to_webvtt, transcript
+
+        old_name = self.file.name if self.pk else ""
+        self.transcript = transcript(cues)
+        vtt = ContentFile(to_webvtt(cues).encode("utf-8"))
+        name = f"{self.video_id}-{self.language}-{uuid.uuid4().hex[:8]}.vtt"
+        self.file.save(name, vtt, save=False)
+        self.save()
+        if old_name and old_name != self.file.name:
+            self.file.storage.delete(old_name)

@@ -2,8 +2,8 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import CollectionMember
 from wagtail.search import index
@@ -69,6 +69,31 @@ class Video(CollectionMember, index.Indexed, models.Model):
     # Touched while a worker processes the video; a stale one means the worker died.
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Who asked for the change being processed now; it decides whether the result needs approval.
+    change_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A complete version that changes what clients see, stored but waiting for an editor
+    # (prefix, manifest, fields and the version it was built on); empty when nothing waits.
+    pending_version = models.JSONField(default=dict, blank=True, editable=False)
+    pending_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("change requested by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pending_since = models.DateTimeField(
+        _("waiting for approval since"), null=True, blank=True, editable=False
+    )
+
     search_fields = [
         index.SearchField("title", boost=2),
         index.AutocompleteField("title"),
@@ -100,7 +125,23 @@ class Video(CollectionMember, index.Indexed, models.Model):
         return f"{self.output_prefix if own else self.media_prefix}{name}"
 
     def output_url(self, name: str) -> str:
-        return default_storage.url(self.output_path(name)) if self.output_prefix else ""
+        """The checked /media/ address of a published file (see studio/media.py)."""
+        if not self.output_prefix:
+            return ""
+        return reverse("media", kwargs={"path": self.output_path(name)})
+
+    @property
+    def has_pending_changes(self) -> bool:
+        return bool(self.pending_version)
+
+    @property
+    def published_captions(self) -> list[dict]:
+        """The caption tracks clients see: those of the published version, not the working
+        copies staff are editing (which may wait for approval)."""
+        return [
+            {**track, "url": reverse("media", kwargs={"path": self.output_prefix + track["uri"]})}
+            for track in self.output_manifest.get("captions", [])
+        ]
 
     @property
     def master_url(self) -> str:

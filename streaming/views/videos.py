@@ -7,6 +7,7 @@ Staff see why a video failed in plain words (``error_message``); the technical d
 from pathlib import PurePosixPath
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,6 +19,8 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 
+from streaming import moderation
+from streaming.access import may_approve
 from streaming.models import Video, VideoStatus
 from streaming.processing import request_caption_publish, request_processing
 from streaming.views.columns import (
@@ -91,11 +94,16 @@ class VideoEditView(generic.EditView):
     status_url_name = None
     usage_url_name = None
 
+    review_url_name = None
+
     def save_instance(self):
         video = super().save_instance()
         if self.form.captions_changed and video.is_playable and video.status not in ACTIVE:
             # Native HLS players read caption tracks from the master playlist.
-            request_caption_publish(video)
+            request_caption_publish(video, requested_by=self.request.user)
+        elif self.form.captions_changed:
+            # The running job publishes them when it ends; who asked decides on approval.
+            Video.objects.filter(pk=video.pk).update(change_requested_by=self.request.user)
         return video
 
     def get_context_data(self, **kwargs):
@@ -117,7 +125,58 @@ class VideoEditView(generic.EditView):
                 "usage_url": reverse(self.usage_url_name, args=[video.pk]),
             }
         )
+        if video.has_pending_changes:
+            context["review"] = review_context(video, self.request.user, self.review_url_name)
         return context
+
+
+def review_context(video: Video, user, review_url_name: str) -> dict:
+    """What the waiting change is, who asked, and what this person may do about it."""
+    pending = video.pending_version
+    before = [track["label"] for track in video.output_manifest.get("captions", [])]
+    after = [track["label"] for track in pending["manifest"].get("captions", [])]
+    requester = video.pending_requested_by
+    return {
+        "url": reverse(review_url_name, args=[video.pk]),
+        "requested_by": requester.get_full_name() or requester.get_username() if requester else "",
+        "since": video.pending_since,
+        "captions_before": ", ".join(before) or "–",
+        "captions_after": ", ".join(after) or "–",
+        "new_recording": pending["manifest"].get("media_prefix") != video.media_prefix,
+        "can_approve": may_approve(user, video),
+        "can_withdraw": requester is not None and requester.pk == user.pk,
+    }
+
+
+class ReviewChangeView(generic.PermissionCheckedMixin, View):
+    """POST approve or reject: a change to a video that clients already watch."""
+
+    permission_required = "change"
+    model = Video
+    edit_url_name = None
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        video = get_object_or_404(Video.objects.select_related("pending_requested_by"), pk=pk)
+        action = request.POST.get("action")
+        requester = video.pending_requested_by
+        own = requester is not None and requester.pk == request.user.pk
+        if not video.has_pending_changes:
+            messages.warning(request, _("Nothing is waiting for approval."))
+        elif action == "approve" and may_approve(request.user, video):
+            if moderation.approve(video):
+                messages.success(request, _("The change is approved: clients see it now."))
+            else:
+                messages.error(
+                    request,
+                    _("The video changed in the meantime, so this change no longer fits it."),
+                )
+        elif action == "reject" and (own or may_approve(request.user, video)):
+            moderation.reject(video)
+            messages.success(request, _("The change is rejected: clients keep the published one."))
+        else:
+            raise PermissionDenied
+        return redirect(self.edit_url_name, pk)
 
 
 class ProcessVideoView(generic.PermissionCheckedMixin, View):

@@ -1,13 +1,15 @@
 """Caption files through the video edit form: SRT converted, broken files refused by line."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django_tasks import default_task_backend
 
 from streaming.models import Caption, Video, VideoStatus
-from studio.roles import STAFF_GROUP
+from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.streaming.captions import BROKEN_SRT, BROKEN_VTT, SRT, edit, srt
 from tests.users import member
 
@@ -93,15 +95,46 @@ def test_broken_caption_file_is_refused_with_the_line(client, video, content, li
 
 
 @pytest.mark.django_db
-def test_removing_captions(client, video, django_capture_on_commit_callbacks):
+def test_only_people_with_the_delete_permission_remove_captions(
+    client, video, django_capture_on_commit_callbacks
+):
     edit(client, video, caption_fi=srt(SRT))
     caption = Caption.objects.get()
+    # Staff may add and change captions but not delete them: no remove box, and a
+    # hand-made request with one changes nothing.
     form_page = client.get(reverse("videos:edit", args=[video.pk])).content.decode()
+    assert 'name="remove_caption_fi"' not in form_page
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, video, remove_caption_fi="on")
+    assert Caption.objects.filter(pk=caption.pk).exists()
+
+    editor = Client()
+    editor.force_login(member("editor", EDITORS_GROUP))
+    form_page = editor.get(reverse("videos:edit", args=[video.pk])).content.decode()
     assert 'name="remove_caption_fi"' in form_page
     assert 'name="remove_caption_sv"' not in form_page
-
     with django_capture_on_commit_callbacks(execute=True):
-        response = edit(client, video, remove_caption_fi="on")
+        response = edit(editor, video, remove_caption_fi="on")
     assert response.status_code == 302
     assert not Caption.objects.exists()
     assert not caption.file.storage.exists(caption.file.name)
+
+
+@pytest.mark.django_db
+def test_caption_uploads_need_the_add_and_change_permissions(video):
+    """Someone who may edit videos but not captions cannot add or replace a track."""
+    user = get_user_model().objects.create_user("kuvaaja", password="pw")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "streaming"],
+            codename__in=["access_admin", "change_video", "view_video"],
+        )
+    )
+    video_editor = Client()
+    video_editor.force_login(user)
+    form_page = video_editor.get(reverse("videos:edit", args=[video.pk])).content.decode()
+    assert 'name="caption_fi"' not in form_page
+
+    response = edit(video_editor, video, caption_fi=srt(SRT))
+    assert response.status_code == 302
+    assert not Caption.objects.exists()

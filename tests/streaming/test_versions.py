@@ -15,7 +15,7 @@ from django.test import Client
 from streaming import jobs
 from streaming.jobs import run_processing
 from streaming.models import Caption, Video, VideoStatus
-from studio.roles import STAFF_GROUP
+from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.streaming.captions import SRT, edit, srt
 from tests.users import member
 
@@ -26,6 +26,13 @@ VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHei.\n"
 def staff_client(db):
     client = Client()
     client.force_login(member("staff", STAFF_GROUP))
+    return client
+
+
+@pytest.fixture
+def editor_client(db):
+    client = Client()
+    client.force_login(member("editor", EDITORS_GROUP))
     return client
 
 
@@ -120,13 +127,14 @@ def test_a_recaptioned_master_plays_in_ffmpeg(
 
 @pytest.mark.django_db
 def test_removed_captions_and_replaced_versions_leave_no_files_behind(
-    published, staff_client, django_capture_on_commit_callbacks
+    published, staff_client, editor_client, django_capture_on_commit_callbacks
 ):
     folder = f"videos/{published.pk}/"
     with django_capture_on_commit_callbacks(execute=True):
         edit(staff_client, published, caption_fi=srt(SRT))
     with django_capture_on_commit_callbacks(execute=True):
-        edit(staff_client, published, remove_caption_fi="on")
+        # Removing captions takes the delete permission, which editors have.
+        edit(editor_client, published, remove_caption_fi="on")
 
     video = Video.objects.get(pk=published.pk)
     assert "SUBTITLES" not in read(video.output_path("master.m3u8"))

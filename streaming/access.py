@@ -1,0 +1,78 @@
+"""Who may watch a video, and who may change what clients see of it.
+
+A video has no audience of its own: it inherits one from the pages that show it. The media engine
+knows nothing of page types, so the apps that put videos on pages answer the hook below with the
+pages using given videos; the rules here are Wagtail's own (live, view restrictions, publish
+permission), applied to those pages.
+"""
+
+from typing import NamedTuple
+
+from wagtail import hooks
+from wagtail.models import Page
+
+from streaming.models import Video
+
+# Hook: fn(video_ids: list[int]) -> iterable of Page (any state) that show one of those videos.
+PAGES_USING_VIDEOS = "kotikanava_pages_using_videos"
+
+
+def pages_using(video_id: int) -> list[Page]:
+    pages = []
+    for finder in hooks.get_hooks(PAGES_USING_VIDEOS):
+        pages.extend(finder([video_id]))
+    return pages
+
+
+def live_pages_using(video_id: int) -> list[Page]:
+    return [page for page in pages_using(video_id) if page.live]
+
+
+def may_manage(user) -> bool:
+    """Staff who may work on videos in the admin see every version, published or not."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    from streaming.wagtail_hooks import video_viewset
+
+    policy = video_viewset.permission_policy
+    return policy.user_has_any_permission(user, ["add", "change", "delete", "view"])
+
+
+class Viewing(NamedTuple):
+    allowed: bool  # this request may fetch the video's published files
+    public: bool  # so may anyone: shared caches may keep them
+
+
+def viewing(request, video_id: int) -> Viewing:
+    """One pass over the live pages showing the video: a public one settles both questions."""
+    allowed = False
+    for page in live_pages_using(video_id):
+        restrictions = page.get_view_restrictions()
+        if not restrictions:
+            return Viewing(allowed=True, public=True)
+        allowed = allowed or all(r.accept_request(request) for r in restrictions)
+    return Viewing(allowed=allowed or may_manage(request.user), public=False)
+
+
+def is_public(video_id: int) -> bool:
+    """Anyone may watch it: some live page without view restrictions shows it."""
+    return any(not page.get_view_restrictions() for page in live_pages_using(video_id))
+
+
+def changes_need_approval(video: Video, user) -> bool:
+    """A change to a video that clients already watch waits for someone who may publish the
+    pages showing it; anyone may change a video that no live page shows yet."""
+    if not video.is_playable:
+        return False
+    live = live_pages_using(video.pk)
+    if not live:
+        return False
+    if user is None:  # the system itself: an operator's command, a recovered job
+        return False
+    if not user.is_active:
+        return True
+    return not all(page.permissions_for_user(user).can_publish() for page in live)
+
+
+def may_approve(user, video: Video) -> bool:
+    return not changes_need_approval(video, user)

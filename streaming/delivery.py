@@ -1,0 +1,102 @@
+"""Handing a checked media file to its viewer without the app streaming bytes in production.
+
+Once the access check has passed, a file leaves one of three ways:
+- from S3: playlists are rewritten for this viewer with signed, short-lived URLs, and any other
+  file is a redirect to one; the bucket itself stays private;
+- from local disk behind nginx: an internal redirect (`X-Accel-Redirect`) lets nginx send it;
+- in the embedded default: the app sends the file itself.
+"""
+
+import posixpath
+import re
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.utils.encoding import iri_to_uri
+from django.views import static
+
+from streaming import files
+
+PLAYLIST_SUFFIX = ".m3u8"
+URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
+# Private files: the viewer's own browser may keep them, shared caches must not.
+PRIVATE_PLAYLIST = "private, no-cache"
+PRIVATE_FILE = "private, max-age=3600"
+# A redirect to a signed URL must not outlive the signature.
+SIGNED_REDIRECT = "private, max-age=60"
+
+
+def deliver(request, name: str, *, public: bool) -> HttpResponse:
+    storage = default_storage
+    if hasattr(storage, "signed_url"):
+        return _from_bucket(storage, name)
+    if settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX:
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX + iri_to_uri(name)
+    else:
+        response = static.serve(request, name, document_root=storage.location)
+    return _labelled(response, name, public)
+
+
+def not_found() -> HttpResponse:
+    """A bare 404: cheap for segment requests, and kept by no cache."""
+    response = HttpResponseNotFound(b"", content_type="text/plain")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def signed_playlist(text: str, folder: str, sign) -> str:
+    """The playlist with every media URI replaced by `sign(storage name)`.
+
+    Playlists it names stay relative, so they come back through the app and its check.
+    """
+
+    def resolve(uri: str) -> str:
+        if "://" in uri or uri.split("?")[0].endswith(PLAYLIST_SUFFIX):
+            return uri
+        return sign(posixpath.normpath(posixpath.join(folder, uri)))
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            line = URI_ATTRIBUTE.sub(lambda match: f'URI="{resolve(match[1])}"', line)
+        elif line.strip():
+            line = resolve(line.strip())
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def signed_url_seconds() -> int:
+    return settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
+
+
+def _from_bucket(storage, name: str) -> HttpResponse:
+    expire = signed_url_seconds()
+    if not name.endswith(PLAYLIST_SUFFIX):
+        response = HttpResponseRedirect(storage.signed_url(name, expire))
+        response["Cache-Control"] = SIGNED_REDIRECT
+        return response
+    try:
+        with storage.open(name, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        return not_found()
+    body = signed_playlist(
+        text, posixpath.dirname(name), lambda key: storage.signed_url(key, expire)
+    )
+    response = HttpResponse(body, content_type=files.content_type(name))
+    # Every copy carries signatures that expire: never shared, never kept for long.
+    response["Cache-Control"] = PRIVATE_PLAYLIST
+    return response
+
+
+def _labelled(response: HttpResponse, name: str, public: bool) -> HttpResponse:
+    if response.status_code in (200, 304):
+        response["Content-Type"] = files.content_type(name)
+        if public:
+            response["Cache-Control"] = files.cache_control(name)
+        else:
+            playlist = name.endswith(PLAYLIST_SUFFIX)
+            response["Cache-Control"] = PRIVATE_PLAYLIST if playlist else PRIVATE_FILE
+    return response

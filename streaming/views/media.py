@@ -1,0 +1,42 @@
+"""A video's files, for those who may watch it (see `streaming.access`).
+
+Viewers get the published version only; people who manage videos also get the others (a change
+waiting for approval, a version being replaced).
+"""
+
+import re
+
+from django.db.models.fields.json import KT
+from django.http import Http404
+
+from streaming.access import may_manage, viewing
+from streaming.delivery import deliver, not_found
+from streaming.models import Video
+
+VIDEO_FILE = re.compile(r"videos/(?P<video_id>\d+)/.+")
+
+
+def serve_video_file(request, name: str):
+    match = VIDEO_FILE.fullmatch(name)
+    if not match:
+        return not_found()
+    video_id = int(match["video_id"])
+    video = (
+        Video.objects.filter(pk=video_id)
+        .values("output_prefix", media_prefix=KT("output_manifest__media_prefix"))
+        .first()
+    )
+    if video is None:
+        return not_found()
+    published = [prefix for prefix in video.values() if prefix]
+    if published and name.startswith(tuple(published)):
+        access = viewing(request, video_id)
+        allowed, public = access.allowed, access.public
+    else:
+        allowed, public = may_manage(request.user), False
+    if not allowed:
+        return not_found()
+    try:
+        return deliver(request, name, public=public)
+    except Http404:
+        return not_found()
