@@ -46,8 +46,19 @@ class PipelineConfig:
     poster_width: int = 640
     storyboard_interval: int = 10
     storyboard_width: int = 160
-    # Limits for untrusted uploads.
+    # Limits for untrusted uploads. `max_duration` is enforced on the output (ffmpeg's `-t`),
+    # not only on the length the container claims.
     max_duration: float = 4 * 3600
+    # Output may exceed the claimed length by this share (plus one segment) before the upload
+    # is refused as lying about its length.
+    duration_tolerance: float = 0.1
+    # Bytes and files one encode may write; 0 derives them from the ladder at `max_duration`
+    # (bitrate ceilings x `output_size_factor`). Each run is also held to its own length.
+    max_output_bytes: int = 0
+    max_output_files: int = 0
+    output_size_factor: float = 2.0
+    # How often the output folder is measured while ffmpeg writes it.
+    output_check_seconds: float = 1.0
     max_pixels: int = 4096 * 2304
     probe_timeout: float = 30.0
     # The transcode may take this many times the duration (plus a minute) before it is stopped.
@@ -61,6 +72,12 @@ class PipelineConfig:
             raise ValueError(f"crf must be 0-51, not {self.crf}")
         if self.segment_seconds <= 0 or self.max_fps <= 0 or self.vbv_seconds <= 0:
             raise ValueError("segment_seconds, max_fps and vbv_seconds must be positive")
+        if self.max_duration <= 0 or self.output_size_factor <= 0 or self.output_check_seconds <= 0:
+            raise ValueError(
+                "max_duration, output_size_factor and output_check_seconds must be positive"
+            )
+        if min(self.duration_tolerance, self.max_output_bytes, self.max_output_files) < 0:
+            raise ValueError("duration_tolerance and the output limits must not be negative")
 
     @classmethod
     def from_mapping(cls, overrides: dict) -> "PipelineConfig":

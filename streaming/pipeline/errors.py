@@ -38,6 +38,14 @@ REASONS = {
     "too_long": _("The recording is longer than allowed."),
     "truncated": _("The file seems to be cut short or damaged. Try uploading it again."),
     "timeout": _("Reading the file took too long. It may be damaged."),
+    "longer_than_claimed": _(
+        "The recording is longer than its file says, so the file may be damaged. "
+        "Save or export the recording again and upload the new file."
+    ),
+    "too_much_output": _(
+        "Processing made far more data than a recording of this length should, so the file "
+        "may be damaged. Save or export the recording again and upload the new file."
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from streaming.pipeline import safety
+from streaming.pipeline import limits, safety
 from streaming.pipeline.config import PipelineConfig
 from streaming.pipeline.ladder import Rung
 from streaming.pipeline.probe import MediaInfo
@@ -71,8 +71,15 @@ def audio_options(config: PipelineConfig) -> dict:
 def build_command(
     source: Path, info: MediaInfo, rungs: list[Rung], out_dir: Path, config: PipelineConfig
 ) -> list[str]:
-    """ffmpeg arguments writing `<rung>/index.m3u8` per rung and `audio/index.m3u8` once."""
-    source_node = ffmpeg.input(safety.input_url(source), **safety.input_options(config.max_pixels))
+    """ffmpeg arguments writing `<rung>/index.m3u8` per rung and `audio/index.m3u8` once.
+
+    `-t` on the input stops reading a file that runs past its claimed length; `-t` on every
+    output also stops frames a filter makes up (`fps` fills a timestamp gap with copies).
+    """
+    stop = {"t": f"{limits.output_seconds(info.duration, config):.3f}"}
+    source_node = ffmpeg.input(
+        safety.input_url(source), **stop, **safety.input_options(config.max_pixels)
+    )
     outputs = []
     if rungs:
         picture = _stream(source_node, info.video_index, "v").filter("fps", fps=rungs[0].fps)
@@ -89,6 +96,7 @@ def build_command(
                     **video_options(rung, config),
                     **(SDR_TAGS if info.is_hdr else {}),
                     **hls_options(config, folder),
+                    **stop,
                 )
             )
     if info.has_audio:
@@ -99,6 +107,7 @@ def build_command(
                 str(folder / PLAYLIST),
                 **audio_options(config),
                 **hls_options(config, folder),
+                **stop,
             )
         )
     graph = ffmpeg.merge_outputs(*outputs).global_args(

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streaming.pipeline import images, playlists, safety
+from streaming.pipeline import images, limits, playlists, safety
 from streaming.pipeline.config import PipelineConfig
 from streaming.pipeline.download import DOWNLOAD, remux_download
 from streaming.pipeline.errors import PipelineFailed, rejected
@@ -20,6 +20,7 @@ from streaming.pipeline.graph import AUDIO_DIR, INIT_SEGMENT, PLAYLIST, build_co
 from streaming.pipeline.ladder import choose_ladder, download_rung
 from streaming.pipeline.probe import MediaInfo, probe
 from streaming.pipeline.progress import ProgressCallback, ProgressParser
+from streaming.pipeline.watch import OutputWatch, measure
 
 MASTER = "master.m3u8"
 CAPTIONS_DIR = "captions"
@@ -27,6 +28,8 @@ CAPTIONS_DIR = "captions"
 MIN_COVERAGE = 0.9
 # The encode's share of the progress bar; posters, storyboard and playlists take the rest.
 ENCODE_SHARE = 0.95
+# How long a stopped ffmpeg may take to close its files before it is killed.
+STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,11 @@ def transcode(
 
 def _build(source, info: MediaInfo, out: Path, config, on_progress, captions) -> Result:
     rungs = choose_ladder(info, config)
+    bounds = limits.for_run(info.duration, [r.max_kbps for r in rungs], info.has_audio, config)
     for folder in [rung.name for rung in rungs] + ([AUDIO_DIR] if info.has_audio else []):
         (out / folder).mkdir()
-    _run_ladder(build_command(source, info, rungs, out, config), info, config, on_progress)
+    command = build_command(source, info, rungs, out, config)
+    _run_ladder(command, out, info, bounds, config, on_progress)
 
     audio = (
         playlists.measure(out / AUDIO_DIR / PLAYLIST, f"{AUDIO_DIR}/{PLAYLIST}")
@@ -109,9 +114,15 @@ def _build(source, info: MediaInfo, out: Path, config, on_progress, captions) ->
     produced = max([v.playlist.duration for v in variants] + [audio.duration if audio else 0])
     if produced < info.duration * MIN_COVERAGE:
         raise rejected("truncated", f"output {produced:.1f} s of {info.duration:.1f} s")
+    if limits.overran_claim(produced, bounds):
+        raise rejected(
+            "longer_than_claimed",
+            f"output reached {produced:.1f} s (stopped at {bounds.seconds:.1f} s); "
+            f"the file claims {info.duration:.1f} s",
+        )
 
     if rungs:
-        _images(out, info, variants, rungs, config)
+        _images(out, produced, variants, rungs, config)
         download = download_rung(rungs, config)
         remux_download(
             out / download.name / PLAYLIST,
@@ -136,50 +147,79 @@ def _build(source, info: MediaInfo, out: Path, config, on_progress, captions) ->
     )
 
 
-def _run_ladder(command, info: MediaInfo, config: PipelineConfig, on_progress) -> None:
-    """Run the one ffmpeg process, reporting progress; stop it on timeout or any error here."""
+def _run_ladder(
+    command, out: Path, info: MediaInfo, bounds: limits.OutputLimits, config, on_progress
+) -> None:
+    """Run the one ffmpeg process, reporting progress; stop it when it runs too long, writes
+    too much, or anything here fails. What it wrote is measured again once it is done."""
     report = _scaled(on_progress, ENCODE_SHARE) if on_progress else None
     parser = ProgressParser(info.duration, report)
-    timeout = safety.transcode_timeout(info.duration, config)
-    timed_out = threading.Event()
-
-    def stop_on_timeout():
-        timed_out.set()
-        process.kill()
+    timeout = safety.transcode_timeout(bounds.seconds, config)
 
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
-        watchdog = threading.Timer(timeout, stop_on_timeout)
+        stop = _Stopper(process)
+        watchdog = threading.Timer(
+            timeout, stop, ("timeout", f"ffmpeg stopped after {timeout:.0f} s")
+        )
+        overflow = OutputWatch(
+            out, bounds, lambda detail: stop("too_much_output", detail), config.output_check_seconds
+        )
         watchdog.start()
         try:
-            for line in process.stdout:
-                parser.feed(line)
-            process.wait()
+            with overflow:
+                for line in process.stdout:
+                    parser.feed(line)
+                process.wait()
         except BaseException:
             process.kill()  # a failing progress callback must not leave ffmpeg running
             process.wait()
             raise
         finally:
             watchdog.cancel()
+        if stop.reason:
+            raise rejected(*stop.reason)
         if process.returncode != 0:
-            if timed_out.is_set():
-                raise rejected("timeout", f"ffmpeg stopped after {timeout:.0f} s")
             stderr.seek(0)
             message = stderr.read().decode(errors="replace")[-2000:]
             raise PipelineFailed(message or f"ffmpeg exited with {process.returncode}")
+    detail = limits.excess(measure(out), bounds)
+    if detail:
+        raise rejected("too_much_output", detail)
+
+
+class _Stopper:
+    """Stops ffmpeg once, remembering the first reason: SIGTERM lets it close its files,
+    SIGKILL follows if it does not exit in time."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+        self.reason: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, code: str, detail: str) -> None:
+        with self._lock:
+            if self.reason:
+                return
+            self.reason = (code, detail)
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def _scaled(on_progress: ProgressCallback, share: float) -> ProgressCallback:
     return lambda percent, eta: on_progress(round(percent * share, 1), eta)
 
 
-def _images(out: Path, info: MediaInfo, variants, rungs, config) -> None:
+def _images(out: Path, duration: float, variants, rungs, config) -> None:
     best = variants[-1].playlist
     segments = [segment.uri for segment in best.segments]
     images.poster(out / rungs[-1].name, segments, out / images.POSTER, config)
     images.storyboard(
         out / rungs[0].name / PLAYLIST,
-        info.duration,
+        duration,
         (rungs[0].width, rungs[0].height),
         out,
         config,

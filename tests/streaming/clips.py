@@ -1,5 +1,7 @@
 """Tiny test recordings made with ffmpeg (trusted input): every shape of upload staff send."""
 
+import re
+import struct
 import subprocess
 from pathlib import Path
 
@@ -74,3 +76,41 @@ def to_hdr(source: Path, target: Path, transfer: str) -> Path:
         "-an", str(target),
     )  # fmt: skip
     return target
+
+
+def claim_duration(source: Path, target: Path, seconds: float) -> Path:
+    """`source` with its container's length fields rewritten to claim `seconds`, frames untouched.
+
+    Matroska: the segment's `Duration` and ffmpeg's per-track DURATION tags. MP4: the `mvhd`,
+    `tkhd` and `mdhd` durations (version 0 boxes, as ffmpeg writes short files).
+    """
+    data = bytearray(source.read_bytes())
+    if source.suffix == ".mkv":
+        _claim_matroska(data, seconds)
+    else:
+        _claim_mp4(data, seconds)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def _claim_matroska(data: bytearray, seconds: float) -> None:
+    at = data.index(b"\x44\x89\x88") + 3  # Duration, an 8-byte float in milliseconds
+    data[at : at + 8] = struct.pack(">d", seconds * 1000)
+    stamp = re.compile(rb"\d\d:\d\d:\d\d\.\d{9}")
+    hours, rest = divmod(seconds, 3600)
+    claimed = f"{int(hours):02d}:{int(rest // 60):02d}:{rest % 60:012.9f}".encode()
+    data[:] = stamp.sub(claimed, bytes(data))
+
+
+def _claim_mp4(data: bytearray, seconds: float) -> None:
+    mvhd = data.index(b"mvhd")
+    timescale, duration = struct.unpack(">II", data[mvhd + 16 : mvhd + 24])
+    ratio = seconds * timescale / duration
+    # Where each box keeps its 32-bit duration, counted from the box name.
+    offsets = {b"mvhd": 20, b"mdhd": 20, b"tkhd": 24}
+    for name, offset in offsets.items():
+        at = data.find(name)
+        while at >= 0:
+            (value,) = struct.unpack(">I", data[at + offset : at + offset + 4])
+            data[at + offset : at + offset + 4] = struct.pack(">I", round(value * ratio))
+            at = data.find(name, at + 4)

@@ -79,3 +79,12 @@ def test_audio_only_upload_has_no_video_outputs():
     args = command(info)
     assert "-filter_complex" not in args and "-c:v" not in args
     assert [a for a in args if a.endswith("index.m3u8")] == ["/o/audio/index.m3u8"]
+
+
+def test_input_and_every_output_stop_at_the_duration_cap():
+    """A container may claim less than it holds: ffmpeg itself stops, whatever it claims."""
+    args = command(INFO, PipelineConfig(max_duration=32))
+    before_input = args[: args.index("-i")]
+    assert values(before_input, "-t") == ["32.000"]
+    assert values(args[args.index("-i") :], "-t") == ["32.000"] * 5
+    assert values(command(), "-t") == ["37.000"] * 6  # 30 s + 10 % + two segments
