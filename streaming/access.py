@@ -8,12 +8,14 @@ permission), applied to those pages.
 
 from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from streaming.models import Video
 
-# Hook: fn(video_ids: list[int]) -> iterable of Page (any state) that show one of those videos.
+# Hook: fn(video_ids: list[int]) -> a Page queryset (any state) of pages showing those videos.
 PAGES_USING_VIDEOS = "kotikanava_pages_using_videos"
 
 
@@ -44,14 +46,24 @@ class Viewing(NamedTuple):
 
 
 def viewing(request, video_id: int) -> Viewing:
-    """One pass over the live pages showing the video: a public one settles both questions."""
+    """Asked for every segment, so it costs one query when a public page shows the video: the
+    live pages using it, each marked by whether a restriction covers it (its own or an
+    ancestor's). Only restricted pages then have their restrictions read and tried."""
     allowed = False
-    for page in live_pages_using(video_id):
-        restrictions = page.get_view_restrictions()
-        if not restrictions:
-            return Viewing(allowed=True, public=True)
-        allowed = allowed or all(r.accept_request(request) for r in restrictions)
+    for finder in hooks.get_hooks(PAGES_USING_VIDEOS):
+        pages = finder([video_id]).filter(live=True).annotate(restricted=_restricted())
+        for page in pages.only("pk", "path", "depth"):
+            if not page.restricted:
+                return Viewing(allowed=True, public=True)
+            restrictions = page.get_view_restrictions()
+            allowed = allowed or all(r.accept_request(request) for r in restrictions)
     return Viewing(allowed=allowed or may_manage(request.user), public=False)
+
+
+def _restricted() -> Exists:
+    """A view restriction on the page or an ancestor: one whose page's path begins its path."""
+    own_prefix = Substr(OuterRef("path"), 1, Length("page__path"))
+    return Exists(PageViewRestriction.objects.filter(page__path=own_prefix))
 
 
 def is_public(video_id: int) -> bool:

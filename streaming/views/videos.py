@@ -191,7 +191,7 @@ class ProcessVideoView(generic.PermissionCheckedMixin, View):
         video = get_object_or_404(Video, pk=pk)
         if can_process(video):
             was_failed = video.status == VideoStatus.FAILED
-            request_processing(video)
+            request_processing(video, requested_by=request.user)
             if was_failed:
                 message = _("“%(title)s” will be processed again.")
             else:
