@@ -56,7 +56,8 @@ class S3Server:
                 "region_name": "us-east-1",
                 "access_key": ACCESS["aws_access_key_id"],
                 "secret_key": ACCESS["aws_secret_access_key"],
-                "querystring_auth": False,
+                "querystring_auth": True,
+                "signature_version": "s3v4",
                 "file_overwrite": False,
             },
         }
