@@ -7,6 +7,12 @@ goes to the storage backend through Django's storage API, so S3 works like local
 
 The temporary files live on the web server's local disk (``KOTIKANAVA_UPLOAD_DIR``): with several
 web servers, route one session's requests to the same server.
+
+Disk is reserved for the rest of a file only while its upload is moving: creating a session or
+sending a chunk holds a short lease (``KOTIKANAVA_UPLOAD_LEASE_SECONDS``) on ``size - received``.
+An idle session keeps the bytes that arrived but claims nothing more, so forgotten uploads cannot
+block other people; when it continues, it claims room again. One person's claims together are
+capped (``KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES``).
 """
 
 import errno
@@ -15,13 +21,14 @@ import os
 import re
 import shutil
 import time
+import zlib
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
@@ -36,6 +43,8 @@ MIB = 1024**2
 BLOCK_SIZE = MIB
 # An unfinished upload untouched this long may make way for a new one at the per-person cap.
 IDLE_BEFORE_EVICTION = timedelta(minutes=10)
+# PostgreSQL advisory lock that serialises claims on the upload disk.
+RESERVATION_LOCK_ID = zlib.crc32(b"kotikanava.upload-reservations")
 # Containers phones, cameras and screen recorders write; the pipeline checks the content itself.
 DEFAULT_EXTENSIONS = [
     "mp4",
@@ -105,6 +114,12 @@ class NoSpace(UploadError):
     status = 507
 
 
+class ReservationCapReached(UploadError):
+    """The person's uploads in progress already claim as much disk as one person may."""
+
+    status = 429
+
+
 NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 
@@ -135,6 +150,19 @@ def disk_reserve_bytes() -> int:
 def max_open_sessions() -> int:
     """Unfinished uploads one person may have; each may be holding gigabytes of disk."""
     return settings.KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS
+
+
+def lease() -> timedelta:
+    """How long an upload keeps its claim on disk after its last sign of life.
+
+    Longer than the browser's longest wait between retries (30 s), so a flaky link keeps its room.
+    """
+    return timedelta(seconds=settings.KOTIKANAVA_UPLOAD_LEASE_SECONDS)
+
+
+def max_reserved_bytes() -> int:
+    """Disk one person's moving uploads may claim at once, so one person cannot starve the rest."""
+    return settings.KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES
 
 
 def allowed_extensions() -> list[str]:
@@ -188,46 +216,128 @@ def precheck(filename: str, size: int) -> str:
 
 def create_session(user, filename: str, size: int, collection=None) -> UploadSession:
     name = precheck(filename, size)
-    _make_room_for_another_session(user)
     upload_dir().mkdir(parents=True, exist_ok=True)
-    _check_space(name, size)
-    session = UploadSession.objects.create(
-        user=user, filename=name, size=size, collection=collection
-    )
+    with _reservation_lock():
+        now = timezone.now()
+        evicted = _session_to_evict(user, now)
+        _claim_space(user.pk, name, size, now)
+        if evicted is not None:
+            _mark_cancelled(evicted)
+        session = UploadSession.objects.create(
+            user=user,
+            filename=name,
+            size=size,
+            collection=collection,
+            reserved_until=now + lease(),
+        )
+    if evicted is not None:
+        part_path(evicted).unlink(missing_ok=True)
     part_path(session).touch()
     return session
 
 
-def _make_room_for_another_session(user) -> None:
-    """At the cap, forget the person's longest-idle upload; refuse if every one is in use."""
+def _session_to_evict(user, now) -> UploadSession | None:
+    """At the cap, the person's longest-idle upload makes way; refuse if every one is in use."""
     open_sessions = UploadSession.objects.filter(user=user, state=UploadState.OPEN)
     count = open_sessions.count()
     if count < max_open_sessions():
-        return
-    idle = open_sessions.filter(updated_at__lt=timezone.now() - IDLE_BEFORE_EVICTION)
+        return None
+    idle = open_sessions.filter(updated_at__lt=now - IDLE_BEFORE_EVICTION)
     oldest = idle.order_by("updated_at").first()
     if oldest is None:
         raise TooManyUploads(
             _("You are already sending %(count)s files. Wait until one of them is finished.")
             % {"count": count}
         )
-    cancel(oldest)
+    return oldest
 
 
-def _check_space(name: str, size: int) -> None:
-    """Refuse a file the disk cannot hold next to the uploads already under way."""
-    pending = UploadSession.objects.filter(state=UploadState.OPEN).aggregate(
-        pending=Coalesce(Sum(F("size") - F("received")), 0)
-    )["pending"]
+@contextmanager
+def _reservation_lock():
+    """One claim on the disk at a time, so two requests cannot both take the last free space.
+
+    SQLite (``transaction_mode`` IMMEDIATE in settings) takes the database's write lock when the
+    transaction begins; PostgreSQL takes a transaction-scoped advisory lock. Nothing slow runs
+    inside: the request body is read after the claim is committed.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESERVATION_LOCK_ID])
+        yield
+
+
+def _reserved_bytes(sessions) -> int:
+    return sessions.aggregate(reserved=Coalesce(Sum(F("size") - F("received")), 0))["reserved"]
+
+
+def _claim_space(user_id, name: str, remaining: int, now, session=None) -> None:
+    """Refuse the rest of a file that does not fit next to the uploads moving now.
+
+    Only sessions holding a lease count: an idle one's received bytes are already on the disk
+    (so ``free`` has them) and it claims nothing more until it continues. Call inside
+    ``_reservation_lock()``. ``session`` is an existing upload continuing after a pause.
+    """
+    moving = UploadSession.objects.filter(state=UploadState.OPEN, reserved_until__gt=now)
+    if session is not None:
+        moving = moving.exclude(pk=session.pk)
+    offset = session.received if session is not None else None
+    mine = _reserved_bytes(moving.filter(user_id=user_id))
+    limit = max_reserved_bytes()
+    if mine + remaining > limit:
+        values = {"name": name, "reserved": filesizeformat(mine), "limit": filesizeformat(limit)}
+        if session is None:
+            message = _(
+                "You are already sending %(reserved)s, and one person can send at most "
+                "%(limit)s at a time. Wait until one of your uploads is finished, then add "
+                "“%(name)s” again."
+            )
+        else:
+            message = _(
+                "You are already sending %(reserved)s, and one person can send at most "
+                "%(limit)s at a time. What you have sent of “%(name)s” is kept: wait until "
+                "another of your uploads is finished, then press “Try again”."
+            )
+        raise ReservationCapReached(message % values, offset=offset)
     free = shutil.disk_usage(upload_dir()).free
-    if size + pending + disk_reserve_bytes() > free:
-        raise NoSpace(
-            _(
+    if remaining + _reserved_bytes(moving) + disk_reserve_bytes() > free:
+        if session is None:
+            message = _(
                 "There is not enough space on the server for “%(name)s” (%(size)s). "
                 "Ask an administrator to free some space, then try again."
             )
-            % {"name": name, "size": filesizeformat(size)}
-        )
+        else:
+            message = _(
+                "There is not enough space on the server to continue “%(name)s” now. "
+                "What you have sent so far is kept: wait for other uploads to finish or ask an "
+                "administrator to free some space, then press “Try again”."
+            )
+        raise NoSpace(message % {"name": name, "size": filesizeformat(remaining)}, offset=offset)
+
+
+def _extend_lease(session: UploadSession) -> bool:
+    """Renew a lease that is still held; False if it lapsed (the room must be claimed again)."""
+    now = timezone.now()
+    return bool(
+        UploadSession.objects.filter(
+            pk=session.pk, state=UploadState.OPEN, reserved_until__gte=now
+        ).update(reserved_until=now + lease())
+    )
+
+
+def _hold_reservation(session: UploadSession) -> None:
+    """Keep the room for the rest of the file, or claim it again after a pause."""
+    if _extend_lease(session):
+        return
+    with _reservation_lock():
+        now = timezone.now()
+        _claim_space(session.user_id, session.filename, session.remaining, now, session)
+        UploadSession.objects.filter(pk=session.pk).update(reserved_until=now + lease())
+
+
+def _release_lease(session: UploadSession) -> None:
+    UploadSession.objects.filter(pk=session.pk).update(reserved_until=None)
+    session.reserved_until = None
 
 
 def _disk_full(offset: int | None = None) -> NoSpace:
@@ -286,7 +396,9 @@ def received_bytes(session: UploadSession) -> int:
 def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
     """Append ``length`` bytes read from ``stream`` at ``start``; returns the new offset.
 
-    Whatever arrives before a dropped connection is kept, so the client resumes mid-chunk.
+    Whatever arrives before a dropped connection is kept, so the client resumes mid-chunk. The
+    session's lease is renewed as bytes arrive (a 4 MiB chunk can take minutes on 3G); after a
+    pause the room for the rest is claimed again, and refused with the offset if it is not there.
     """
     if length <= 0:
         raise UploadError(_("The chunk is empty."))
@@ -304,10 +416,13 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
             raise ChunkTooLarge(
                 _("The file is larger than was announced."), offset=session.received
             )
+        _hold_reservation(session)
         handle.seek(start)
         handle.truncate()
         written = 0
         disk_full = False
+        renew_every = lease().total_seconds() / 3
+        renewed_at = time.monotonic()
         try:
             while written < length and not disk_full:
                 try:
@@ -318,8 +433,16 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
                     break
                 written_now, disk_full = _write_all(handle, block)
                 written += written_now
+                if time.monotonic() - renewed_at > renew_every:
+                    _extend_lease(session)
+                    renewed_at = time.monotonic()
         finally:
             _record_received(session, start + written)
+            if disk_full:
+                # Staff must act before this continues: let others use whatever space appears.
+                _release_lease(session)
+            else:
+                _extend_lease(session)
     if disk_full:
         raise _disk_full(offset=session.received)
     if written < length:
@@ -380,7 +503,10 @@ def finish(session: UploadSession) -> Video:
         with transaction.atomic():
             video.save()
             UploadSession.objects.filter(pk=session.pk).update(
-                state=UploadState.FINISHED, video=video, updated_at=timezone.now()
+                state=UploadState.FINISHED,
+                video=video,
+                reserved_until=None,
+                updated_at=timezone.now(),
             )
             request_processing(video)
     path.unlink(missing_ok=True)
@@ -391,11 +517,15 @@ def finish(session: UploadSession) -> Video:
 def cancel(session: UploadSession) -> None:
     if session.state == UploadState.FINISHED:
         raise UploadClosed(_("This upload is already finished."))
+    _mark_cancelled(session)
+    part_path(session).unlink(missing_ok=True)
+
+
+def _mark_cancelled(session: UploadSession) -> None:
     UploadSession.objects.filter(pk=session.pk).update(
-        state=UploadState.CANCELLED, updated_at=timezone.now()
+        state=UploadState.CANCELLED, reserved_until=None, updated_at=timezone.now()
     )
     session.state = UploadState.CANCELLED
-    part_path(session).unlink(missing_ok=True)
 
 
 def clean_stale_sessions(now=None) -> int:

@@ -230,3 +230,10 @@ KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS = int(os.environ.get("KOTIKANAVA_UPLOAD_MAX_
 KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES = int(
     os.environ.get("KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES", 1024**3)
 )
+# An upload holds disk for the rest of its file only while it moves: this long after its last chunk.
+KOTIKANAVA_UPLOAD_LEASE_SECONDS = int(os.environ.get("KOTIKANAVA_UPLOAD_LEASE_SECONDS", 120))
+# Disk one person's moving uploads may hold at once; the page sends one file at a time, so the
+# largest allowed file is enough for normal use and nobody can hold the disk with parallel uploads.
+KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES = int(
+    os.environ.get("KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES", KOTIKANAVA_MAX_UPLOAD_BYTES)
+)

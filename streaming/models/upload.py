@@ -49,6 +49,11 @@ class UploadSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Disk is reserved for the rest of the file only while the upload is moving: an idle session
+    # keeps what arrived but must claim room again before it continues (streaming.uploads).
+    reserved_until = models.DateTimeField(
+        _("space reserved until"), null=True, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -62,3 +67,7 @@ class UploadSession(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.received == self.size
+
+    @property
+    def remaining(self) -> int:
+        return self.size - self.received

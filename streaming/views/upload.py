@@ -9,6 +9,10 @@ and a session only for the user who started it):
   ``?offset=a``; a chunk that does not start at the received offset gets 409 and the offset.
 - ``DELETE sessions/<id>/``: cancel.
 - ``POST sessions/<id>/finish/``: make the Video and queue it for processing.
+
+A new session or a chunk after a pause may get 507 (no room for the rest of the file now) or 429
+(the person's uploads in progress already hold their share of the disk); a chunk's answer carries
+the offset, and nothing that arrived is lost.
 """
 
 import json

@@ -1,10 +1,13 @@
-"""Uploads against the server's limits: a full disk (a real, tiny tmpfs) and the per-person cap."""
+"""Uploads against the server's limits: a full disk (a real, tiny tmpfs), the per-person caps and
+the short leases that keep idle uploads from holding space others need."""
 
 import os
 import subprocess
+import time
 from datetime import timedelta
 
 import pytest
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -130,3 +133,179 @@ def test_the_oldest_idle_upload_makes_way_at_the_per_person_cap(staff, settings)
     # Another person's uploads do not count against this one's cap.
     other = login(member("other", STAFF_GROUP))
     assert create(other, name="muu.mp4", size=100).status_code == 201
+
+
+def lease_lapses(*sessions):
+    """What KOTIKANAVA_UPLOAD_LEASE_SECONDS without a chunk does: the sessions stop holding room."""
+    ids = [session["id"] if isinstance(session, dict) else session.pk for session in sessions]
+    UploadSession.objects.filter(pk__in=ids).update(
+        reserved_until=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def in_finnish(msgid: str, **values) -> str:
+    """The message as the admin shows it by default (Finnish once translated), sizes formatted."""
+    with translation.override("fi"):
+        formatted = {
+            key: filesizeformat(value) if isinstance(value, int) else value
+            for key, value in values.items()
+        }
+        return gettext(msgid) % formatted
+
+
+def send_all(client, session, payload: bytes, offset: int = 0):
+    while offset < len(payload):
+        response = put_chunk(
+            client, session["url"], payload[offset : offset + CHUNK], offset, len(payload)
+        )
+        assert response.status_code == 200, response.content
+        offset = response.json()["offset"]
+
+
+@pytest.mark.django_db
+def test_idle_uploads_do_not_block_another_persons_upload(
+    staff, small_disk, django_capture_on_commit_callbacks
+):
+    # Nine forgotten uploads declare 800 KiB each, 7 MiB in all, on a 1 MiB disk: each sent a
+    # little and went quiet.
+    declared, sent = 800 * 1024, 8 * 1024
+    client = login(staff)
+    idle = []
+    for number in range(9):
+        created = create(client, name=f"unohtunut-{number}.mp4", size=declared)
+        assert created.status_code == 201, created.content
+        session = created.json()
+        assert put_chunk(client, session["url"], b"k" * sent, 0, declared).status_code == 200
+        lease_lapses(session)
+        idle.append(session)
+    assert sum(s.size for s in UploadSession.objects.all()) > 7 * DISK_BYTES
+
+    # Someone else's 512 KiB recording fits in what is really free, and arrives whole.
+    payload = os.urandom(512 * 1024)
+    other = login(member("other", STAFF_GROUP))
+    session = create(other, name="iltajumppa.mp4", size=len(payload))
+    assert session.status_code == 201, session.content
+    send_all(other, session.json(), payload)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert other.post(session.json()["finish_url"]).status_code == 201
+    assert Video.objects.get().original.read() == payload
+
+    # The idle uploads lost nothing and can still be continued.
+    for session in idle:
+        assert client.get(session["url"]).json()["offset"] == sent
+        assert uploads.part_path(UploadSession.objects.get(pk=session["id"])).stat().st_size == sent
+
+
+@pytest.mark.django_db
+def test_a_resumed_upload_claims_room_again_or_waits_with_its_offset(
+    staff, small_disk, django_capture_on_commit_callbacks
+):
+    first = os.urandom(600 * 1024)
+    client = login(staff)
+    session = create(client, name="aamujumppa.mp4", size=len(first)).json()
+    assert put_chunk(client, session["url"], first[:CHUNK], 0, len(first)).status_code == 200
+    lease_lapses(session)  # the phone lost its connection for a while
+
+    # Meanwhile another person starts a recording that takes most of the disk.
+    second = os.urandom(600 * 1024)
+    other = login(member("other", STAFF_GROUP))
+    moving = create(other, name="iltajumppa.mp4", size=len(second))
+    assert moving.status_code == 201, moving.content
+    moving = moving.json()
+    assert put_chunk(other, moving["url"], second[:CHUNK], 0, len(second)).status_code == 200
+
+    # The first one comes back: no room for its rest now, and what it sent is kept.
+    waiting = put_chunk(client, session["url"], first[CHUNK : 2 * CHUNK], CHUNK, len(first))
+    assert waiting.status_code == 507
+    assert waiting.json()["offset"] == CHUNK
+    assert waiting["Upload-Offset"] == str(CHUNK)
+    assert waiting.json()["error"] == in_finnish(
+        "There is not enough space on the server to continue “%(name)s” now. "
+        "What you have sent so far is kept: wait for other uploads to finish or ask an "
+        "administrator to free some space, then press “Try again”.",
+        name="aamujumppa.mp4",
+        size=len(first) - CHUNK,
+    )
+    assert client.get(session["url"]).json()["offset"] == CHUNK
+    assert (
+        uploads.part_path(UploadSession.objects.get(pk=session["id"])).read_bytes()
+        == (first[:CHUNK])
+    )
+
+    # The other upload finishes and moves to media storage; now there is room to continue.
+    send_all(other, moving, second, CHUNK)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert other.post(moving["finish_url"]).status_code == 201
+    send_all(client, session, first, CHUNK)
+    with django_capture_on_commit_callbacks(execute=True):
+        finished = client.post(session["finish_url"])
+    assert finished.status_code == 201, finished.content
+    assert Video.objects.get(pk=finished.json()["video"]["id"]).original.read() == first
+
+
+CAP_AT_START = (
+    "You are already sending %(reserved)s, and one person can send at most %(limit)s at a "
+    "time. Wait until one of your uploads is finished, then add “%(name)s” again."
+)
+CAP_ON_RESUME = (
+    "You are already sending %(reserved)s, and one person can send at most %(limit)s at a "
+    "time. What you have sent of “%(name)s” is kept: wait until another of your uploads is "
+    "finished, then press “Try again”."
+)
+
+
+@pytest.mark.django_db
+def test_one_persons_reservations_are_capped(staff, settings):
+    settings.KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES = limit = 300_000
+    client = login(staff)
+    first = create(client, name="eka.mp4", size=200_000).json()
+    assert put_chunk(client, first["url"], b"e" * 1000, 0, 200_000).status_code == 200
+
+    refused = create(client, name="toka.mp4", size=200_000)
+    assert refused.status_code == 429
+    assert refused.json()["error"] == in_finnish(
+        CAP_AT_START, reserved=199_000, limit=limit, name="toka.mp4"
+    )
+    assert not UploadSession.objects.filter(filename="toka.mp4").exists()
+    # The cap is per person.
+    assert create(login(member("other", STAFF_GROUP)), size=200_000).status_code == 201
+
+    # Once the first upload is idle it holds nothing, so the second may start ...
+    lease_lapses(first)
+    second = create(client, name="toka.mp4", size=200_000)
+    assert second.status_code == 201, second.content
+    # ... and the first, continuing, is refused with its offset until the second is done.
+    resumed = put_chunk(client, first["url"], b"e" * 1000, 1000, 200_000)
+    assert resumed.status_code == 429
+    assert resumed.json()["offset"] == 1000
+    assert resumed.json()["error"] == in_finnish(
+        CAP_ON_RESUME, reserved=200_000, limit=limit, name="eka.mp4"
+    )
+    assert client.delete(second.json()["url"]).status_code == 204
+    resumed = put_chunk(client, first["url"], b"e" * 1000, 1000, 200_000)
+    assert resumed.status_code == 200
+    assert resumed.json()["offset"] == 2000
+
+
+class SlowStream:
+    """A request body arriving over a weak link: `pieces` reads, `delay` seconds apart."""
+
+    def __init__(self, pieces: int, delay: float):
+        self.pieces, self.delay = pieces, delay
+
+    def read(self, size=-1):
+        if not self.pieces:
+            return b""
+        self.pieces -= 1
+        time.sleep(self.delay)
+        return b"s" * 1000
+
+
+@pytest.mark.django_db
+def test_a_slow_chunk_keeps_its_room(staff, settings):
+    settings.KOTIKANAVA_UPLOAD_LEASE_SECONDS = 0.6
+    session = uploads.create_session(staff, "hidas.mp4", 100_000)
+    # Six reads 0.25 s apart: the chunk takes longer than the lease.
+    assert uploads.write_chunk(session, 0, 6000, SlowStream(6, 0.25)) == 6000
+    session.refresh_from_db()
+    assert session.reserved_until > timezone.now()

@@ -23,7 +23,8 @@
   var csrfToken = form.querySelector('[name=csrfmiddlewaretoken]').value;
   var STORE = 'kotikanava.uploads';
   var MAX_DELAY = 30;
-  // HTTP 507: the server's disk is full.
+  // HTTP 507: no room on the server's disk for the rest of the file (full, or an upload that was
+  // idle found its room taken by uploads moving now). What arrived is kept; "Try again" resumes.
   var DISK_FULL = 507;
   var queue = Promise.resolve();
   var active = 0;
