@@ -65,3 +65,48 @@ class S3Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+class ExpiringS3Server:
+    """s3rver (npm), an S3-protocol server that refuses signed URLs once they have expired,
+    which moto's server does not check. Buckets are made at start; anyone may read them, so
+    it proves expiry only (moto proves the bucket refuses strangers)."""
+
+    ACCESS_KEY = "S3RVER"  # s3rver's fixed credentials
+
+    def __init__(self, data_dir: Path, bucket: str):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.bucket = bucket
+        binary = Path(__file__).resolve().parents[2] / "node_modules/.bin/s3rver"
+        self.process = subprocess.Popen(
+            [str(binary), "-d", str(data_dir), "-a", "127.0.0.1", "-p", str(self.port),
+             "--silent", "--configure-bucket", bucket],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.ACCESS_KEY,
+        )
+        S3Server._wait_until_up(self)
+
+    def storage_settings(self) -> dict:
+        return {
+            "BACKEND": "streaming.storage.MediaS3Storage",
+            "OPTIONS": {
+                "bucket_name": self.bucket,
+                "endpoint_url": self.endpoint,
+                "region_name": "us-east-1",
+                "access_key": self.ACCESS_KEY,
+                "secret_key": self.ACCESS_KEY,
+                "signature_version": "s3v4",
+                "file_overwrite": False,
+            },
+        }
+
+    def stop(self):
+        S3Server.stop(self)
