@@ -5,12 +5,9 @@ switches the video to the new output only once every file of it is stored.
 """
 
 import logging
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +16,7 @@ from streaming.models import Video, VideoStatus
 from streaming.pipeline.errors import MediaRejected
 from streaming.pipeline.run import transcode
 from streaming.versions import caption_inputs, caption_state, publish_captions, publish_version
+from streaming.workdir import JobFolder
 
 logger = logging.getLogger(__name__)
 
@@ -27,22 +25,26 @@ def run_processing(video: Video) -> None:
     if not video.original:
         _fail(video, _("The video has no uploaded file."), "original is empty")
         return
-    Video.objects.filter(pk=video.pk).update(
-        status=VideoStatus.PROCESSING, progress=0, eta_seconds=None, heartbeat_at=timezone.now()
-    )
     captions_used = caption_state(video)
-    workdir = Path(tempfile.mkdtemp(prefix=f"video-{video.pk}-", dir=settings.WORK_DIR))
     try:
-        source = _download(video, workdir)
-        out_dir = workdir / "out"
-        result = transcode(
-            source,
-            out_dir,
-            pipeline_config(),
-            on_progress=ProgressReporter(video.pk),
-            captions=caption_inputs(video, workdir),
-        )
-        publish_version(video, out_dir, result)
+        with JobFolder(video.pk) as folder:
+            reporter = ProgressReporter(video.pk, folder)
+            reporter.claim()
+            workdir = folder.path
+            source = _download(video, workdir, reporter)
+            out_dir = workdir / "out"
+            result = transcode(
+                source,
+                out_dir,
+                pipeline_config(),
+                on_progress=reporter,
+                captions=caption_inputs(video, workdir),
+            )
+            reporter.beat()  # still ours, just before the switch
+            publish_version(video, out_dir, result)
+    except JobSuperseded:
+        logger.warning("Processing video %s stopped: a newer attempt has taken it over", video.pk)
+        return
     except MediaRejected as rejected:
         _fail(video, str(rejected.message), rejected.detail)
         return
@@ -50,40 +52,78 @@ def run_processing(video: Video) -> None:
         logger.exception("Processing video %s failed", video.pk)
         _fail(video, _("Processing failed. Try again later or ask an administrator."), repr(error))
         raise
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     # The ladder is out and ready; captions staff changed meanwhile follow as a light version.
     if caption_state(video) != captions_used:
         publish_captions(video.pk)
 
 
-def _download(video: Video, workdir: Path) -> Path:
+def _download(video: Video, workdir: Path, reporter: "ProgressReporter") -> Path:
     suffix = Path(video.original.name).suffix.lower()[:10]
     target = workdir / f"original{suffix}"
     with video.original.open("rb") as source, target.open("wb") as destination:
-        shutil.copyfileobj(source, destination, length=1024 * 1024)
+        while chunk := source.read(1024 * 1024):
+            destination.write(chunk)
+            reporter.keep_alive()  # a large original from S3 can take minutes
     return target
 
 
+class JobSuperseded(Exception):
+    """The attempt's claim on the video is gone: recovery or a new request took it over."""
+
+
 class ProgressReporter:
-    """Writes progress (and so the heartbeat) to the video row, at most every few seconds."""
+    """Writes progress and the heartbeat to the video row, at most every few seconds.
+
+    The heartbeat is this attempt's claim on the video: each beat is written only over the
+    attempt's own previous one, so a job that recovery took for dead (or a newer request
+    replaced) stops at its next beat instead of publishing. The work folder notes each beat so
+    a worker on this machine can recover the attempt the moment it dies (`streaming.recovery`).
+    """
 
     interval = 2.0
 
-    def __init__(self, video_id: int):
+    def __init__(self, video_id: int, folder: JobFolder | None = None):
         self.video_id = video_id
+        self.folder = folder
         self.last = 0.0
+        self.beat_at = None
+
+    def claim(self) -> None:
+        """Start the attempt: the video is processing and the first beat is this one's."""
+        self.last = time.monotonic()
+        now = timezone.now()
+        Video.objects.filter(pk=self.video_id).update(
+            status=VideoStatus.PROCESSING, progress=0, eta_seconds=None, heartbeat_at=now
+        )
+        self._noted(now)
 
     def __call__(self, percent: float, eta_seconds: float | None) -> None:
-        now = time.monotonic()
-        if now - self.last < self.interval and percent < 100:
+        if time.monotonic() - self.last < self.interval and percent < 100:
             return
-        self.last = now
-        Video.objects.filter(pk=self.video_id).update(
+        self.beat(
             progress=round(percent, 1),
             eta_seconds=None if eta_seconds is None else int(eta_seconds),
-            heartbeat_at=timezone.now(),
         )
+
+    def keep_alive(self) -> None:
+        if time.monotonic() - self.last >= self.interval:
+            self.beat()
+
+    def beat(self, **fields) -> None:
+        """Renew the claim, with any progress `fields`; raise `JobSuperseded` if it is gone."""
+        self.last = time.monotonic()
+        now = timezone.now()
+        mine = Video.objects.filter(
+            pk=self.video_id, status=VideoStatus.PROCESSING, heartbeat_at=self.beat_at
+        )
+        if not mine.update(heartbeat_at=now, **fields):
+            raise JobSuperseded(self.video_id)
+        self._noted(now)
+
+    def _noted(self, beat) -> None:
+        self.beat_at = beat
+        if self.folder:
+            self.folder.note_beat(beat)
 
 
 def _fail(video: Video, message: str, detail: str) -> None:

@@ -222,6 +222,8 @@ LOGGING = {
 KOTIKANAVA_PIPELINE = {}
 # Where workers keep temporary files while transcoding (needs room for a few originals).
 WORK_DIR = os.environ.get("KOTIKANAVA_WORK_DIR") or None
+# A processing job whose heartbeat is this old is taken for dead and queued again.
+KOTIKANAVA_STALL_SECONDS = env_int("KOTIKANAVA_STALL_SECONDS", 120)
 
 # Uploads from the admin (read by streaming.uploads).
 KOTIKANAVA_MAX_UPLOAD_BYTES = int(os.environ.get("KOTIKANAVA_MAX_UPLOAD_BYTES", 8 * 1024**3))

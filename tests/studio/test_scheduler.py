@@ -1,12 +1,14 @@
-"""Scheduled publishing happens by itself: the scheduler process runs Wagtail's job."""
+"""The scheduler process runs the periodic jobs: scheduled publishing, dead processing jobs."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from library.models import ExercisePage
+from streaming.models import Video, VideoStatus
 from tests.library.tree import build_tree
 
 
@@ -39,3 +41,25 @@ def test_scheduled_page_goes_live_when_its_time_comes():
     call_command("run_scheduler", once=True)
     page.refresh_from_db()
     assert page.live
+
+
+@pytest.mark.django_db
+def test_scheduler_queues_a_silent_processing_job_again_once(settings, tmp_path):
+    settings.WORK_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.KOTIKANAVA_STALL_SECONDS = 60
+    default_task_backend.clear()
+    video = Video.objects.create(
+        title="Jumppa",
+        status=VideoStatus.PROCESSING,
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+
+    call_command("run_scheduler", once=True)
+    call_command("run_scheduler", once=True)
+
+    video.refresh_from_db()
+    assert video.status == VideoStatus.QUEUED
+    assert [r.args for r in default_task_backend.results if r.task.name == "process_video"] == [
+        [video.pk]
+    ]

@@ -4,12 +4,12 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from streaming.recovery import requeue_stalled_videos
+from streaming.recovery import recover_dead_jobs
 from streaming.uploads import clean_stale_sessions
 
 
 class Command(BaseCommand):
-    help = "Run periodic jobs (scheduled publishing, stalled work, stale uploads) until stopped."
+    help = "Run periodic jobs (scheduled publishing, dead jobs, stale uploads) until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60, help="Seconds between runs.")
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         while True:
             # Publishes pages whose go-live time has come and unpublishes expired ones.
             call_command("publish_scheduled", verbosity=0)
-            requeue_stalled_videos()
+            recover_dead_jobs()  # the workers do this too; here it also covers idle ones
             clean_stale_sessions()
             if once or stop.wait(interval):
                 return
