@@ -15,6 +15,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_through_the_app():
+    """Django's live server answers MEDIA_URL straight from MEDIA_ROOT before the URLconf sees
+    the request, which would skip the media access check. Production has no such shortcut, so
+    the browser tests must not have one either."""
+    from django.test import testcases
+
+    testcases._MediaFilesHandler.get_base_url = lambda self: "/__no-direct-media__/"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -37,3 +37,61 @@ def test_exercise_video_plays_with_hls_js(migrated_db, live_server, browser):
         if not url.startswith((live_server.url, "data:", f"blob:{live_server.url}"))
     ]
     assert external == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_private_page_video_plays_for_an_allowed_person_only(
+    migrated_db, live_server, browser, recording
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.files import File
+    from wagtail.models import Page, PageViewRestriction, Site
+
+    from library.models import HomePage, TopicPage
+    from streaming.jobs import run_processing
+    from streaming.models import Video
+    from tests.users import PASSWORD
+
+    video = Video(title="Ryhmän jumppa")
+    with recording.open("rb") as handle:
+        video.original.save("ryhma.mp4", File(handle))
+    run_processing(video)
+    video.refresh_from_db()
+    assert video.is_playable
+    home = HomePage(title="Koti", slug="koti", intro="x")
+    Page.get_first_root_node().add_child(instance=home)
+    Site.objects.update(root_page=home)
+    topic = home.add_child(instance=TopicPage(title="Liikunta", slug="liikunta", icon="exercise"))
+    topic.save_revision().publish()
+    page = topic.add_child(
+        instance=ExercisePage(
+            title="Ryhmä", slug="ryhma", summary="x", video=video, position="seated"
+        )
+    )
+    page.save_revision().publish()
+    group = Group.objects.create(name="Tiistain ryhmä")
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="groups")
+    restriction.groups.add(group)
+    member = get_user_model().objects.create_user(username="asiakas", password=PASSWORD)
+    group.user_set.add(member)
+
+    stranger = browser.new_context()
+    response = stranger.request.get(live_server.url + video.master_url)
+    assert response.status == 404
+    stranger.close()
+
+    context = browser.new_context(viewport={"width": 800, "height": 1280})
+    tab = context.new_page()
+    # The client's way in: the private page sends them to the library's own login form.
+    tab.goto(live_server.url + page.url)
+    assert "/_util/login/" in tab.url
+    tab.fill("input[name=username]", member.username)
+    tab.fill("input[name=password]", PASSWORD)
+    tab.locator("main form button[type=submit]").click()
+    tab.wait_for_url(live_server.url + page.url)
+    player = tab.locator("video")
+    tab.wait_for_function("window.Hls !== undefined", timeout=10_000)
+    player.evaluate("v => { v.muted = true; return v.play(); }")
+    tab.wait_for_function("document.querySelector('video').currentTime > 1", timeout=20_000)
+    context.close()
