@@ -41,7 +41,8 @@ def run_processing(video: Video) -> None:
                 captions=caption_inputs(video, workdir),
             )
             reporter.beat()  # still ours, just before the switch
-            publish_version(video, out_dir, result)
+            if not publish_version(video, out_dir, result, claim=reporter):
+                raise JobSuperseded(video.pk)
     except JobSuperseded:
         logger.warning("Processing video %s stopped: a newer attempt has taken it over", video.pk)
         return
@@ -119,6 +120,10 @@ class ProgressReporter:
         if not mine.update(heartbeat_at=now, **fields):
             raise JobSuperseded(self.video_id)
         self._noted(now)
+
+    def holds(self, video: Video) -> bool:
+        """The row (read under lock) still carries this attempt's last beat."""
+        return video.status == VideoStatus.PROCESSING and video.heartbeat_at == self.beat_at
 
     def _noted(self, beat) -> None:
         self.beat_at = beat

@@ -27,11 +27,24 @@ from streaming.pipeline.run import CAPTIONS_DIR, MASTER, CaptionInput, Result, w
 CAPTION_PUBLISH_ATTEMPTS = 3
 
 
-def publish_version(video: Video, out_dir: Path, result: Result) -> None:
+def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> bool:
     """Store a complete pipeline output as the video's next version and switch to it (or hold
-    it for approval, see `_publish_or_hold`)."""
+    it for approval, see `_publish_or_hold`).
+
+    `claim` is the job's hold on the video (`jobs.ProgressReporter`): it is renewed while files
+    upload, and the switch happens only if it still holds, so a job taken for dead and
+    recovered elsewhere cannot publish over the new attempt. False if it no longer held.
+    """
     prefix = _reserve_prefix(video.pk)
-    stored = [_store(prefix + relative, out_dir / relative) for relative in result.files]
+    stored = []
+    try:
+        for relative in result.files:
+            stored.append(_store(prefix + relative, out_dir / relative))
+            if claim is not None:
+                claim.keep_alive()
+    except BaseException:
+        delete_files(stored)
+        raise
     download = out_dir / DOWNLOAD
     manifest = {
         "files": stored,
@@ -46,10 +59,13 @@ def publish_version(video: Video, out_dir: Path, result: Result) -> None:
         "height": result.height,
         "has_video": result.has_video,
     }
-    _publish_or_hold(video.pk, prefix, manifest, version_fields)
+    if not _publish_or_hold(video.pk, prefix, manifest, version_fields, claim=claim):
+        delete_files(stored)
+        return False
     Video.objects.filter(pk=video.pk).update(
         status=VideoStatus.READY, progress=100, eta_seconds=None, error_message="", error_detail=""
     )
+    return True
 
 
 def caption_tracks(master: str) -> list[dict]:
@@ -152,23 +168,40 @@ def _reserve_prefix(video_id: int) -> str:
 
 
 def _publish_or_hold(
-    video_id: int, prefix: str, manifest: dict, fields: dict, expected_prefix: str | None = None
+    video_id: int,
+    prefix: str,
+    manifest: dict,
+    fields: dict,
+    expected_prefix: str | None = None,
+    claim=None,
 ) -> bool:
     """Switch to the new version, unless it changes what clients already watch and the person
     who asked for it may not publish the pages showing it: then it waits for an editor."""
     video = Video.objects.select_related("change_requested_by").get(pk=video_id)
     if changes_need_approval(video, video.change_requested_by):
-        return _hold(video_id, prefix, manifest, fields, expected_prefix)
-    return switch(video_id, prefix, manifest, expected_prefix, **fields)
+        return _hold(video_id, prefix, manifest, fields, expected_prefix, claim)
+    return switch(video_id, prefix, manifest, expected_prefix, claim=claim, **fields)
+
+
+def _still_fits(current: Video, expected_prefix: str | None, claim) -> bool:
+    """The version was built on what the video still shows, by a job that still holds it."""
+    if expected_prefix is not None and current.output_prefix != expected_prefix:
+        return False
+    return claim is None or claim.holds(current)
 
 
 def _hold(
-    video_id: int, prefix: str, manifest: dict, fields: dict, expected_prefix: str | None
+    video_id: int,
+    prefix: str,
+    manifest: dict,
+    fields: dict,
+    expected_prefix: str | None,
+    claim=None,
 ) -> bool:
     """Keep a complete version aside for approval; it replaces any earlier one still waiting."""
     with transaction.atomic():
         current = Video.objects.select_for_update().get(pk=video_id)
-        if expected_prefix is not None and current.output_prefix != expected_prefix:
+        if not _still_fits(current, expected_prefix, claim):
             return False
         Video.objects.filter(pk=video_id).update(
             pending_version={
@@ -187,16 +220,22 @@ def _hold(
 
 
 def switch(
-    video_id: int, prefix: str, manifest: dict, expected_prefix: str | None = None, **fields
+    video_id: int,
+    prefix: str,
+    manifest: dict,
+    expected_prefix: str | None = None,
+    claim=None,
+    **fields,
 ) -> bool:
     """Point the video at a stored version and delete what only the replaced one used.
 
-    With `expected_prefix`, only if the video still shows the version the new one was built on.
-    A version waiting for approval was built on the replaced one, so it goes too.
+    With `expected_prefix`, only if the video still shows the version the new one was built on;
+    with `claim`, only if the job that built it still holds the video. A version waiting for
+    approval was built on the replaced one, so it goes too.
     """
     with transaction.atomic():
         current = Video.objects.select_for_update().get(pk=video_id)
-        if expected_prefix is not None and current.output_prefix != expected_prefix:
+        if not _still_fits(current, expected_prefix, claim):
             return False
         Video.objects.filter(pk=video_id).update(
             output_prefix=prefix,

@@ -184,3 +184,25 @@ def test_deleting_a_video_deletes_its_files(published, django_capture_on_commit_
         published.delete()
     assert stored_under(folder) == set()
     assert not default_storage.exists(original)
+
+
+@pytest.mark.django_db
+def test_a_job_taken_over_while_storing_does_not_publish(published, recording, tmp_path):
+    """Recovery took the job for dead (its heartbeat went stale) while it uploaded its files:
+    its version must not replace what the new attempt publishes, and nothing of it stays."""
+    from django.utils import timezone
+
+    from streaming.conf import pipeline_config
+    from streaming.pipeline.run import transcode
+    from streaming.versions import publish_version
+
+    result = transcode(recording, tmp_path / "out", pipeline_config())
+    reporter = jobs.ProgressReporter(published.pk)
+    reporter.claim()
+    Video.objects.filter(pk=published.pk).update(heartbeat_at=timezone.now())  # a new attempt
+
+    before = stored_under(f"videos/{published.pk}/")
+    assert publish_version(published, tmp_path / "out", result, claim=reporter) is False
+    video = Video.objects.get(pk=published.pk)
+    assert video.output_prefix == published.output_prefix
+    assert stored_under(f"videos/{published.pk}/") == before
