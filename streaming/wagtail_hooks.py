@@ -5,9 +5,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from streaming.access import may_approve
 from streaming.forms import VideoForm, caption_field_name, remove_field_name
 from streaming.models import Video
 from streaming.views import upload
@@ -108,8 +110,36 @@ class VideoChooserViewSet(ChooserViewSet):
     choose_results_view_class = VideoChooseResultsView
 
 
+class VideosWaitingPanel(Component):
+    """Editors' dashboard: changes to watched videos that only they can let through."""
+
+    name = "videos_waiting"
+    template_name = "streaming/home/videos_waiting.html"
+    order = 110
+    limit = 20
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        waiting = (
+            Video.objects.exclude(pending_version={})
+            .select_related("pending_requested_by")
+            .order_by("pending_since")
+        )
+        user = self.request.user
+        context["videos"] = [video for video in waiting if may_approve(user, video)][: self.limit]
+        return context
+
+
 video_viewset = VideoViewSet("videos")
 video_chooser_viewset = VideoChooserViewSet("video_chooser")
+
+
+@hooks.register("construct_homepage_panels")
+def add_videos_waiting_panel(request, panels):
+    panels.append(VideosWaitingPanel(request))
 
 
 @hooks.register("register_admin_viewset")

@@ -157,3 +157,17 @@ def test_processing_again_on_a_live_page_is_held_when_staff_ask(
     video.refresh_from_db()
     assert video.output_prefix != published_prefix
     assert Client().get(video.master_url).status_code == 200
+
+
+def test_editors_find_waiting_changes_on_their_dashboard(
+    live_page, video, staff, editor, django_capture_on_commit_callbacks
+):
+    panel = 'id="videos-waiting'
+    assert panel not in editor.get(reverse("wagtailadmin_home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(staff, video, caption_fi=srt(SRT))
+    dashboard = editor.get(reverse("wagtailadmin_home")).content.decode()
+    waiting = dashboard[dashboard.index(panel) :]
+    assert reverse("videos:edit", args=[video.pk]) in waiting[: waiting.index("</table>")]
+    # Staff cannot approve, so the panel is not theirs.
+    assert panel not in staff.get(reverse("wagtailadmin_home")).content.decode()
