@@ -13,6 +13,7 @@ from wagtail.models import Collection
 
 from streaming.models import Caption, Video
 from streaming.pipeline.captions import CaptionError, parse
+from studio.validators import validate_file_name, validate_no_bidi_controls
 
 # Caption files are text; anything bigger than this is not one.
 MAX_CAPTION_BYTES = 2 * 1024 * 1024
@@ -44,6 +45,7 @@ def _caption_fields() -> dict:
 class BaseVideoForm(WagtailAdminModelForm):
     """Title, collection and captions; the caption fields are added per language below."""
 
+    title = Video._meta.get_field("title").formfield(validators=[validate_no_bidi_controls])
     collection = CollectionChoiceField(
         label=_("Collection"), queryset=Collection.objects.all(), empty_label=None
     )
@@ -133,6 +135,6 @@ VideoForm.__doc__ = BaseVideoForm.__doc__
 class UploadSessionForm(forms.Form):
     """What the browser declares before sending a file."""
 
-    filename = forms.CharField(max_length=1000)
+    filename = forms.CharField(max_length=1000, validators=[validate_file_name])
     size = forms.IntegerField(min_value=0)
     collection = forms.ModelChoiceField(queryset=Collection.objects.all(), required=False)

@@ -5,10 +5,13 @@ under media/, django-tasks on the database. See README.md for the variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from studio.content_security import storage_origins
 from studio.env import env_bool, env_int, env_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "studio.content_security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "studio.middleware.LibraryLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -195,15 +203,88 @@ WAGTAILSEARCH_BACKENDS = {
 TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "txt"]
+# Refuse titles and file names with direction-changing control characters (studio/validators.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "studio.collection_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "studio.collection_forms.ImageForm"
 
 LOGIN_URL = "wagtailadmin_login"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Login throttling (django-axes) on every login form; Wagtail's page and document password
+# forms are wrapped in studio/urls.py. See studio/throttling.py.
+AUTHENTICATION_BACKENDS = [
+    "studio.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("KOTIKANAVA_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KOTIKANAVA_LOGIN_COOLOFF_MINUTES", 15))
+# Username and address together: staff of one office share one public address, so locking by
+# address alone would lock them all out after a few typos, and locking by username alone would
+# let anyone lock any staff member out. Guessing from one address is stopped either way.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts a fixed time from the last counted failure; tries during it don't extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Keep failures only (deleted after the cool-off), not a record of every login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "studio.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "studio.throttling.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# How many reverse proxies of our own add to X-Forwarded-For (0: use the connection's address).
+KOTIKANAVA_TRUSTED_PROXIES = env_int("KOTIKANAVA_TRUSTED_PROXIES", 0)
+
+# HTTPS. DJANGO_HTTPS=1 when the site is served over HTTPS (DJANGO_SECURE_COOKIES=1 is the old
+# name): secure cookies, redirect to HTTPS, HSTS. Behind a TLS-terminating proxy, name the header
+# it sets, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
+HTTPS = env_bool("DJANGO_HTTPS", env_bool("DJANGO_SECURE_COOKIES", False))
+if proxy_ssl_header := env_list("DJANGO_SECURE_PROXY_SSL_HEADER", []):
+    if len(proxy_ssl_header) != 2:
+        raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER is HEADER,VALUE")
+    SECURE_PROXY_SSL_HEADER = tuple(proxy_ssl_header)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds the whole registered domain through browsers' built-in lists and is slow to
+# undo: the domain owner opts in (DJANGO_SECURE_HSTS_PRELOAD=1), so check --deploy doesn't ask.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Not DENY: Wagtail's live preview shows the page in a frame inside the admin (same origin only;
+# CSP frame-ancestors says the same to current browsers).
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS += ["security.W019"]
+
+# Content-Security-Policy (django-csp). Client pages run only our own files: no inline script or
+# style. hls.js plays through MediaSource blob: URLs and may start its worker from one; on S3,
+# media, captions and images come from the storage's signed URLs.
+MEDIA_ORIGINS = storage_origins(STORAGES["default"].get("OPTIONS", {}))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:", *MEDIA_ORIGINS],
+        "connect-src": ["'self'", *MEDIA_ORIGINS],
+        "worker-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+# The admin (chosen by path in studio/content_security.py) keeps the same sources, but Wagtail 8's
+# page explorer, page editor and user list run inline scripts (tests/browser/test_csp.py finds
+# them) and its templates use inline styles.
+KOTIKANAVA_ADMIN_CSP = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+}
+# Wagtail's admin would ask releases.wagtail.io for new versions from every editor's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,
@@ -214,6 +295,8 @@ LOGGING = {
         "django": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; the rest of axes' chatter is not needed.
+        "axes": {"level": "WARNING"},
     },
 }
 

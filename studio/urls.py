@@ -2,15 +2,26 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views import serve as wagtaildocs_serve
 
 from library.views import search
 from studio.media import serve_media
+from studio.throttling import throttle_password_form
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's own shared-password forms, the same views with wrong passwords throttled.
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        throttle_password_form(
+            wagtaildocs_serve.authenticate_with_password, "document-password", "restriction_id"
+        ),
+        name="wagtaildocs_authenticate_with_password",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -20,6 +31,13 @@ urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        throttle_password_form(
+            wagtail_views.authenticate_with_password, "page-password", "page_view_restriction_id"
+        ),
+        name="wagtailcore_authenticate_with_password",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

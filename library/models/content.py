@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from library.choices import Level
+from studio.forms import PageForm
 
 PLAIN_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
@@ -62,6 +63,7 @@ class ContentPage(Page):
 
     objects = PageManager.from_queryset(ContentPageQuerySet)()
 
+    base_form_class = PageForm
     is_creatable = False
     parent_page_types = ["library.TopicPage"]
     subpage_types = []

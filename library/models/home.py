@@ -5,6 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from library.models.content import PLAIN_FEATURES, ContentPage
+from studio.forms import PageForm
 
 
 class HomePage(Page):
@@ -13,6 +14,7 @@ class HomePage(Page):
     intro = models.TextField(_("welcome text"), blank=True, max_length=300)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    base_form_class = PageForm
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["library.TopicPage", "library.InfoPage"]
     max_count_per_parent = 1
@@ -43,6 +45,7 @@ class InfoPage(Page):
     body = RichTextField(_("body"), features=[*PLAIN_FEATURES, "h2", "h3"])
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    base_form_class = PageForm
     parent_page_types = ["library.HomePage"]
     subpage_types = []
     template = "library/info_page.html"

@@ -7,6 +7,7 @@ from wagtail.search import index
 from library.choices import TopicIcon
 from library.filters import ContentFilter
 from library.models.content import ContentPage
+from studio.forms import PageForm
 
 
 class TopicPage(Page):
@@ -19,6 +20,7 @@ class TopicPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    base_form_class = PageForm
     parent_page_types = ["library.HomePage"]
     subpage_types = ["library.ExercisePage", "library.RecipePage", "library.GuidePage"]
     template = "library/topic_page.html"

@@ -144,6 +144,8 @@ def create_session(request):
         return _error(_("The request was not understood."), 400)
     form = UploadSessionForm(payload if isinstance(payload, dict) else {})
     if not form.is_valid():
+        if "filename" in form.errors:
+            return _error(form.errors["filename"][0], 400)
         return _error(_("The request was not understood."), 400)
     try:
         session = uploads.create_session(

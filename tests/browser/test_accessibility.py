@@ -136,7 +136,7 @@ def test_ready_video_has_player_captions_and_download(demo, open_tab):
     assert tab.page.locator("video source[type='video/mp4']").count() == 1
     assert tab.page.locator("a[href$='download.mp4']").count() == 1
     # Nothing but the poster and the tiny master playlist is fetched before the viewer presses play.
-    tab.page.wait_for_function("window.Hls !== undefined")
+    tab.page.wait_for_function("() => window.Hls !== undefined")
     tab.page.wait_for_load_state("networkidle")
     assert not [url for url in tab.requests if url.endswith((".m4s", ".ts", ".mp4"))]
 
