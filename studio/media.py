@@ -39,9 +39,7 @@ def serve_image_file(request, name: str):
     allowed = all(restriction.accept_request(request) for restriction in restrictions)
     if not allowed and request.user.is_authenticated:
         policy = policy_registry.get_by_type(get_image_model())
-        allowed = policy.user_has_any_permission(
-            request.user, ["add", "change", "choose"]
-        )
+        allowed = policy.user_has_any_permission(request.user, ["add", "change", "choose"])
     if not allowed:
         return not_found()
     try:

@@ -78,13 +78,15 @@ def demo(demo_settings, django_db_setup, django_db_blocker):
             exercise = ExercisePage.objects.get(
                 locale__language_code="fi", slug="tuolijumppa-aamuun"
             )
-            process_video.call(exercise.video_id)
+            # Captions before processing: the published version carries them, as pages show
+            # only the published version's captions.
             Caption.objects.create(
                 video_id=exercise.video_id,
                 language="fi",
                 label="Suomi",
                 file=ContentFile(CAPTIONS.encode(), name="tuolijumppa.vtt"),
             )
+            process_video.call(exercise.video_id)
             pages = {}
             for language in ("fi", "sv"):
 

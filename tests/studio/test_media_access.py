@@ -178,9 +178,7 @@ def test_only_the_published_version_is_served_to_clients(client, settings, video
 
 
 @pytest.mark.django_db
-def test_originals_caption_working_copies_and_odd_paths_are_never_served(
-    client, settings, videos
-):
+def test_originals_caption_working_copies_and_odd_paths_are_never_served(client, settings, videos):
     staff = logged_in(member("ohjaaja", STAFF_GROUP))
     video = videos["public"]
     video.original.save("jumppa.mp4", ContentFile(b"original"))
