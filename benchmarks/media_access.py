@@ -37,18 +37,13 @@ def setup_data(state: Path) -> dict:
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.models import PageViewRestriction
 
-    from library.models import ExercisePage, HomePage, TopicPage
     from streaming.models import Video, VideoStatus
+    from tests.library.tree import exercise_showing, exercise_topic
 
     call_command("migrate", verbosity=0)
-    home = HomePage(title="Koti", slug="koti", intro="Tervetuloa")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = TopicPage(title="Liikunta", slug="liikunta", icon="exercise")
-    home.add_child(instance=topic)
-    topic.save_revision().publish()
+    topic = exercise_topic()
 
     paths = {}
     group = Group.objects.create(name="Päivätoiminta")
@@ -61,9 +56,7 @@ def setup_data(state: Path) -> dict:
         video.output_prefix = prefix
         video.output_manifest = {"media_prefix": prefix, "files": [prefix + SEGMENT]}
         video.save()
-        page = ExercisePage(title=slug, slug=slug, summary="x", video=video, position="seated")
-        topic.add_child(instance=page)
-        page.save_revision().publish()
+        page = exercise_showing(video, topic, slug)
         if slug == "private":
             restriction = PageViewRestriction.objects.create(page=page, restriction_type="groups")
             restriction.groups.add(group)

@@ -115,3 +115,21 @@ def build_tree():
         copy.title = f"{page.title} (sv)"
         copy.save_revision().publish()
     return tree
+
+
+def exercise_topic() -> TopicPage:
+    """A live home page (the site's root) with one live exercise topic under it."""
+    home = HomePage(title="Koti", slug="koti", intro="Tervetuloa")
+    Page.get_first_root_node().add_child(instance=home)
+    Site.objects.update(root_page=home)
+    return publish(home, TopicPage(title="Liikunta", slug="liikunta", icon="exercise"))
+
+
+def exercise_showing(video: Video, topic: TopicPage | None = None, slug="jumppa", live=True):
+    """An exercise page showing `video`, live unless `live` is False (a draft)."""
+    page = ExercisePage(title=slug, slug=slug, summary="Jumppaa.", video=video, position="seated")
+    if live:
+        return publish(topic or exercise_topic(), page)
+    page.live = False
+    (topic or exercise_topic()).add_child(instance=page)
+    return page

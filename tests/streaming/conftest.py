@@ -1,3 +1,4 @@
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,15 @@ def s3_server():
     server = S3Server()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def bucket(settings, s3_server):
+    """A fresh bucket on the S3 server, used as the default storage."""
+    name = f"kotikanava-{uuid.uuid4().hex[:8]}"
+    s3_server.client.create_bucket(Bucket=name)
+    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_settings(name)}
+    return name
 
 
 @pytest.fixture

@@ -4,28 +4,23 @@ viewers who may watch get playlists whose media URLs are signed and short-lived.
 import re
 import urllib.error
 import urllib.request
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files import File
 from django.test import Client
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import PageViewRestriction
 
-from library.models import ExercisePage, HomePage, TopicPage
 from streaming.jobs import run_processing
 from streaming.models import Video, VideoStatus
+from tests.library.tree import exercise_showing
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-@pytest.fixture
-def bucket(settings, s3_server):
-    name = f"kotikanava-{uuid.uuid4().hex[:8]}"
-    s3_server.client.create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_settings(name)}
+@pytest.fixture(autouse=True)
+def _signed_url_seconds(settings):
     settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS = 120
-    return name
 
 
 @pytest.fixture
@@ -37,19 +32,6 @@ def video(bucket, recording) -> Video:
     video.refresh_from_db()
     assert video.status == VideoStatus.READY, video.error_detail
     return video
-
-
-def show_on_page(video: Video) -> ExercisePage:
-    home = HomePage(title="Koti", slug="koti", intro="Tervetuloa")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = TopicPage(title="Liikunta", slug="liikunta", icon="exercise")
-    home.add_child(instance=topic)
-    topic.save_revision().publish()
-    page = ExercisePage(title="Tuoli", slug="tuoli", summary="x", video=video, position="seated")
-    topic.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -75,7 +57,7 @@ def test_unpublished_video_is_404_and_the_bucket_refuses_strangers(s3_server, bu
 def test_viewers_of_a_public_page_get_signed_short_lived_media_urls(
     s3_server, bucket, video, settings
 ):
-    page = show_on_page(video)
+    page = exercise_showing(video)
     client = Client()
     master = client.get(video.master_url)
     assert master.status_code == 200

@@ -8,12 +8,11 @@ import pytest
 from django.core.files import File
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Page, Site
 
-from library.models import ExercisePage, HomePage, TopicPage
 from streaming.jobs import run_processing
 from streaming.models import Caption, Video, VideoStatus
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
+from tests.library.tree import exercise_showing
 from tests.streaming.captions import SRT, edit, srt
 from tests.users import member
 
@@ -43,19 +42,8 @@ def video(recording) -> Video:
 
 
 @pytest.fixture
-def live_page(video) -> ExercisePage:
-    home = HomePage(title="Koti", slug="koti", intro="Tervetuloa")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = TopicPage(title="Liikunta", slug="liikunta", icon="exercise")
-    home.add_child(instance=topic)
-    topic.save_revision().publish()
-    page = ExercisePage(
-        title="Hartiat", slug="hartiat", summary="Jumppaa.", video=video, position="seated"
-    )
-    topic.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+def live_page(video):
+    return exercise_showing(video)
 
 
 @pytest.fixture

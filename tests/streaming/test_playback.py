@@ -46,11 +46,11 @@ def test_private_page_video_plays_for_an_allowed_person_only(
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.core.files import File
-    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.models import PageViewRestriction
 
-    from library.models import HomePage, TopicPage
     from streaming.jobs import run_processing
     from streaming.models import Video
+    from tests.library.tree import exercise_showing
     from tests.users import PASSWORD
 
     video = Video(title="Ryhmän jumppa")
@@ -59,17 +59,7 @@ def test_private_page_video_plays_for_an_allowed_person_only(
     run_processing(video)
     video.refresh_from_db()
     assert video.is_playable
-    home = HomePage(title="Koti", slug="koti", intro="x")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = home.add_child(instance=TopicPage(title="Liikunta", slug="liikunta", icon="exercise"))
-    topic.save_revision().publish()
-    page = topic.add_child(
-        instance=ExercisePage(
-            title="Ryhmä", slug="ryhma", summary="x", video=video, position="seated"
-        )
-    )
-    page.save_revision().publish()
+    page = exercise_showing(video)
     group = Group.objects.create(name="Tiistain ryhmä")
     restriction = PageViewRestriction.objects.create(page=page, restriction_type="groups")
     restriction.groups.add(group)

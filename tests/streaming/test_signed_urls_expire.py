@@ -11,10 +11,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
-from wagtail.models import Page, Site
 
-from library.models import ExercisePage, HomePage, TopicPage
 from streaming.models import Video, VideoStatus
+from tests.library.tree import exercise_showing
 from tests.streaming.s3 import ExpiringS3Server
 
 pytestmark = pytest.mark.django_db
@@ -47,15 +46,7 @@ def test_signed_segment_urls_expire(expiring_s3):
     video.output_prefix = prefix
     video.output_manifest = {"media_prefix": prefix, "files": []}
     video.save()
-    home = HomePage(title="Koti", slug="koti", intro="x")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = home.add_child(instance=TopicPage(title="Liikunta", slug="liikunta", icon="exercise"))
-    topic.save_revision().publish()
-    page = topic.add_child(
-        instance=ExercisePage(title="J", slug="j", summary="x", video=video, position="seated")
-    )
-    page.save_revision().publish()
+    exercise_showing(video)
 
     playlist = Client().get(video.output_url("v234/index.m3u8")).content.decode()
     segment = next(line for line in playlist.splitlines() if line.startswith("http"))

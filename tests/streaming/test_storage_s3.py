@@ -1,7 +1,5 @@
 """Processing into S3-compatible storage: right content types, cache headers, whole versions."""
 
-import uuid
-
 import pytest
 from django.core.files import File
 
@@ -9,14 +7,6 @@ from streaming.jobs import run_processing
 from streaming.models import Video, VideoStatus
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-
-
-@pytest.fixture
-def bucket(settings, s3_server):
-    name = f"kotikanava-{uuid.uuid4().hex[:8]}"
-    s3_server.client.create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": s3_server.storage_settings(name)}
-    return name
 
 
 def stored_keys(s3_server, bucket, prefix=""):

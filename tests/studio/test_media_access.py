@@ -15,14 +15,13 @@ from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
-    Page,
     PageViewRestriction,
-    Site,
 )
 
-from library.models import ExercisePage, HomePage, TopicPage
+from library.models import ExercisePage
 from streaming.models import Video, VideoStatus
 from studio.roles import STAFF_GROUP
+from tests.library.tree import exercise_showing, exercise_topic
 from tests.users import member
 
 FILES = ["master.m3u8", "v234/index.m3u8", "v234/seg_001.m4s", "poster.jpg", "download.mp4"]
@@ -47,25 +46,9 @@ def published_video(settings, title: str) -> Video:
     return video
 
 
-def exercise(parent, slug: str, video: Video, live=True) -> ExercisePage:
-    page = ExercisePage(
-        title=slug, slug=slug, summary="Jumppaa.", video=video, position="seated", live=live
-    )
-    parent.add_child(instance=page)
-    if live:
-        page.save_revision().publish()
-    return page
-
-
 @pytest.fixture
 def topic(db):
-    home = HomePage(title="Koti", slug="koti", intro="Tervetuloa")
-    Page.get_first_root_node().add_child(instance=home)
-    Site.objects.update(root_page=home)
-    topic = TopicPage(title="Liikunta", slug="liikunta", icon="exercise")
-    home.add_child(instance=topic)
-    topic.save_revision().publish()
-    return topic
+    return exercise_topic()
 
 
 @pytest.fixture
@@ -73,8 +56,8 @@ def videos(settings, topic):
     public = published_video(settings, "Julkinen")
     draft = published_video(settings, "Luonnos")
     unattached = published_video(settings, "Irrallinen")
-    exercise(topic, "julkinen", public)
-    exercise(topic, "luonnos", draft, live=False)
+    exercise_showing(public, topic, "julkinen")
+    exercise_showing(draft, topic, "luonnos", live=False)
     return {"public": public, "draft": draft, "unattached": unattached}
 
 
