@@ -7,170 +7,50 @@ goes to the storage backend through Django's storage API, so S3 works like local
 
 The temporary files live on the web server's local disk (``KOTIKANAVA_UPLOAD_DIR``): with several
 web servers, route one session's requests to the same server.
-
-Disk is reserved for the rest of a file only while its upload is moving: creating a session or
-sending a chunk holds a short lease (``KOTIKANAVA_UPLOAD_LEASE_SECONDS``) on ``size - received``.
-An idle session keeps the bytes that arrived but claims nothing more, so forgotten uploads cannot
-block other people; when it continues, it claims room again. One person's claims together are
-capped (``KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES``).
 """
 
-import errno
 import fcntl
 import os
 import re
-import shutil
 import time
-import zlib
 from contextlib import contextmanager
-from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
-from django.db.models import F, Sum
-from django.db.models.functions import Coalesce
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from streaming.models import UploadSession, UploadState, Video
 from streaming.processing import request_processing
-
-MIB = 1024**2
-# How much of a request body is read into memory at a time.
-BLOCK_SIZE = MIB
-# An unfinished upload untouched this long may make way for a new one at the per-person cap.
-IDLE_BEFORE_EVICTION = timedelta(minutes=10)
-# PostgreSQL advisory lock that serialises claims on the upload disk.
-RESERVATION_LOCK_ID = zlib.crc32(b"kotikanava.upload-reservations")
-# Containers phones, cameras and screen recorders write; the pipeline checks the content itself.
-DEFAULT_EXTENSIONS = [
-    "mp4",
-    "m4v",
-    "mov",
-    "qt",
-    "3gp",
-    "3g2",
-    "webm",
-    "mkv",
-    "avi",
-    "mpg",
-    "mpeg",
-    "mts",
-    "m2ts",
-    "ts",
-    "wmv",
-    "flv",
-    "ogv",
-    "m4a",
-    "mp3",
-    "wav",
-    "ogg",
-    "oga",
-    "opus",
-    "aac",
-    "flac",
-]
-
-
-class UploadError(Exception):
-    """A request the upload cannot take; ``message`` is shown to staff."""
-
-    status = 400
-
-    def __init__(self, message, offset: int | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.offset = offset
-
-
-class OffsetMismatch(UploadError):
-    """The chunk does not start where the received bytes end: the client resumes at ``offset``."""
-
-    status = 409
-
-
-class UploadClosed(UploadError):
-    status = 409
-
-
-class UploadGone(UploadError):
-    status = 410
-
-
-class ChunkTooLarge(UploadError):
-    status = 413
-
-
-class TooManyUploads(UploadError):
-    status = 429
-
-
-class NoSpace(UploadError):
-    """The server's disk is full; what arrived is kept and the upload resumes once there is room."""
-
-    status = 507
-
-
-class ReservationCapReached(UploadError):
-    """The person's uploads in progress already claim as much disk as one person may."""
-
-    status = 429
-
-
-NO_SPACE_ERRORS = (errno.ENOSPC, errno.EDQUOT)
-
-
-def max_upload_bytes() -> int:
-    return settings.KOTIKANAVA_MAX_UPLOAD_BYTES
-
-
-def chunk_size() -> int:
-    """Chunk size the browser uses; also the most one request may carry (proxies limit bodies)."""
-    return int(getattr(settings, "KOTIKANAVA_UPLOAD_CHUNK_BYTES", 4 * MIB))
-
-
-def upload_dir() -> Path:
-    default = Path(settings.STATE_DIR) / "uploads"
-    return Path(settings.KOTIKANAVA_UPLOAD_DIR or default)
-
-
-def stale_after() -> timedelta:
-    """How long an untouched session may wait for its owner: long enough to resume next morning."""
-    return timedelta(seconds=getattr(settings, "KOTIKANAVA_UPLOAD_STALE_SECONDS", 2 * 86400))
-
-
-def disk_reserve_bytes() -> int:
-    """Space uploads leave free on their disk, for the database, logs and the transcoder."""
-    return settings.KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES
-
-
-def max_open_sessions() -> int:
-    """Unfinished uploads one person may have; each may be holding gigabytes of disk."""
-    return settings.KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS
-
-
-def lease() -> timedelta:
-    """How long an upload keeps its claim on disk after its last sign of life.
-
-    Longer than the browser's longest wait between retries (30 s), so a flaky link keeps its room.
-    """
-    return timedelta(seconds=settings.KOTIKANAVA_UPLOAD_LEASE_SECONDS)
-
-
-def max_reserved_bytes() -> int:
-    """Disk one person's moving uploads may claim at once, so one person cannot starve the rest."""
-    return settings.KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES
-
-
-def allowed_extensions() -> list[str]:
-    return list(getattr(settings, "KOTIKANAVA_UPLOAD_EXTENSIONS", DEFAULT_EXTENSIONS))
-
-
-def part_path(session: UploadSession) -> Path:
-    return upload_dir() / f"{session.pk}.part"
+from streaming.uploads.conf import (
+    BLOCK_SIZE,
+    allowed_extensions,
+    chunk_size,
+    lease,
+    max_upload_bytes,
+    part_path,
+    stale_after,
+    upload_dir,
+)
+from streaming.uploads.errors import (
+    NO_SPACE_ERRORS,
+    ChunkTooLarge,
+    OffsetMismatch,
+    UploadClosed,
+    UploadError,
+    UploadGone,
+    disk_full_error,
+)
+from streaming.uploads.space import (
+    claim_space,
+    extend_lease,
+    hold_reservation,
+    release_lease,
+    reservation_lock,
+    session_to_evict,
+)
 
 
 def clean_filename(filename: str) -> str:
@@ -217,10 +97,10 @@ def precheck(filename: str, size: int) -> str:
 def create_session(user, filename: str, size: int, collection=None) -> UploadSession:
     name = precheck(filename, size)
     upload_dir().mkdir(parents=True, exist_ok=True)
-    with _reservation_lock():
+    with reservation_lock():
         now = timezone.now()
-        evicted = _session_to_evict(user, now)
-        _claim_space(user.pk, name, size, now)
+        evicted = session_to_evict(user, now)
+        claim_space(user.pk, name, size, now)
         if evicted is not None:
             _mark_cancelled(evicted)
         session = UploadSession.objects.create(
@@ -234,120 +114,6 @@ def create_session(user, filename: str, size: int, collection=None) -> UploadSes
         part_path(evicted).unlink(missing_ok=True)
     part_path(session).touch()
     return session
-
-
-def _session_to_evict(user, now) -> UploadSession | None:
-    """At the cap, the person's longest-idle upload makes way; refuse if every one is in use."""
-    open_sessions = UploadSession.objects.filter(user=user, state=UploadState.OPEN)
-    count = open_sessions.count()
-    if count < max_open_sessions():
-        return None
-    idle = open_sessions.filter(updated_at__lt=now - IDLE_BEFORE_EVICTION)
-    oldest = idle.order_by("updated_at").first()
-    if oldest is None:
-        raise TooManyUploads(
-            _("You are already sending %(count)s files. Wait until one of them is finished.")
-            % {"count": count}
-        )
-    return oldest
-
-
-@contextmanager
-def _reservation_lock():
-    """One claim on the disk at a time, so two requests cannot both take the last free space.
-
-    SQLite (``transaction_mode`` IMMEDIATE in settings) takes the database's write lock when the
-    transaction begins; PostgreSQL takes a transaction-scoped advisory lock. Nothing slow runs
-    inside: the request body is read after the claim is committed.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RESERVATION_LOCK_ID])
-        yield
-
-
-def _reserved_bytes(sessions) -> int:
-    return sessions.aggregate(reserved=Coalesce(Sum(F("size") - F("received")), 0))["reserved"]
-
-
-def _claim_space(user_id, name: str, remaining: int, now, session=None) -> None:
-    """Refuse the rest of a file that does not fit next to the uploads moving now.
-
-    Only sessions holding a lease count: an idle one's received bytes are already on the disk
-    (so ``free`` has them) and it claims nothing more until it continues. Call inside
-    ``_reservation_lock()``. ``session`` is an existing upload continuing after a pause.
-    """
-    moving = UploadSession.objects.filter(state=UploadState.OPEN, reserved_until__gt=now)
-    if session is not None:
-        moving = moving.exclude(pk=session.pk)
-    offset = session.received if session is not None else None
-    mine = _reserved_bytes(moving.filter(user_id=user_id))
-    limit = max_reserved_bytes()
-    if mine + remaining > limit:
-        values = {"name": name, "reserved": filesizeformat(mine), "limit": filesizeformat(limit)}
-        if session is None:
-            message = _(
-                "You are already sending %(reserved)s, and one person can send at most "
-                "%(limit)s at a time. Wait until one of your uploads is finished, then add "
-                "“%(name)s” again."
-            )
-        else:
-            message = _(
-                "You are already sending %(reserved)s, and one person can send at most "
-                "%(limit)s at a time. What you have sent of “%(name)s” is kept: wait until "
-                "another of your uploads is finished, then press “Try again”."
-            )
-        raise ReservationCapReached(message % values, offset=offset)
-    free = shutil.disk_usage(upload_dir()).free
-    if remaining + _reserved_bytes(moving) + disk_reserve_bytes() > free:
-        if session is None:
-            message = _(
-                "There is not enough space on the server for “%(name)s” (%(size)s). "
-                "Ask an administrator to free some space, then try again."
-            )
-        else:
-            message = _(
-                "There is not enough space on the server to continue “%(name)s” now. "
-                "What you have sent so far is kept: wait for other uploads to finish or ask an "
-                "administrator to free some space, then press “Try again”."
-            )
-        raise NoSpace(message % {"name": name, "size": filesizeformat(remaining)}, offset=offset)
-
-
-def _extend_lease(session: UploadSession) -> bool:
-    """Renew a lease that is still held; False if it lapsed (the room must be claimed again)."""
-    now = timezone.now()
-    return bool(
-        UploadSession.objects.filter(
-            pk=session.pk, state=UploadState.OPEN, reserved_until__gte=now
-        ).update(reserved_until=now + lease())
-    )
-
-
-def _hold_reservation(session: UploadSession) -> None:
-    """Keep the room for the rest of the file, or claim it again after a pause."""
-    if _extend_lease(session):
-        return
-    with _reservation_lock():
-        now = timezone.now()
-        _claim_space(session.user_id, session.filename, session.remaining, now, session)
-        UploadSession.objects.filter(pk=session.pk).update(reserved_until=now + lease())
-
-
-def _release_lease(session: UploadSession) -> None:
-    UploadSession.objects.filter(pk=session.pk).update(reserved_until=None)
-    session.reserved_until = None
-
-
-def _disk_full(offset: int | None = None) -> NoSpace:
-    return NoSpace(
-        _(
-            "The server's disk is full. What you have sent so far is kept: ask an administrator "
-            "to free some space, then press “Try again”."
-        ),
-        offset=offset,
-    )
 
 
 @contextmanager
@@ -416,7 +182,7 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
             raise ChunkTooLarge(
                 _("The file is larger than was announced."), offset=session.received
             )
-        _hold_reservation(session)
+        hold_reservation(session)
         handle.seek(start)
         handle.truncate()
         written = 0
@@ -434,17 +200,17 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
                 written_now, disk_full = _write_all(handle, block)
                 written += written_now
                 if time.monotonic() - renewed_at > renew_every:
-                    _extend_lease(session)
+                    extend_lease(session)
                     renewed_at = time.monotonic()
         finally:
             _record_received(session, start + written)
             if disk_full:
                 # Staff must act before this continues: let others use whatever space appears.
-                _release_lease(session)
+                release_lease(session)
             else:
-                _extend_lease(session)
+                extend_lease(session)
     if disk_full:
-        raise _disk_full(offset=session.received)
+        raise disk_full_error(offset=session.received)
     if written < length:
         raise OffsetMismatch(_("The chunk was cut short."), offset=session.received)
     return session.received
@@ -498,7 +264,7 @@ def finish(session: UploadSession) -> Video:
             video.original.save(session.filename, _PartFile(handle, name=str(path)), save=False)
         except OSError as error:
             if error.errno in NO_SPACE_ERRORS:
-                raise _disk_full() from None  # the session stays complete: finishing can retry
+                raise disk_full_error() from None  # the session stays complete: finishing can retry
             raise
         with transaction.atomic():
             video.save()
