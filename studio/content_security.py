@@ -29,14 +29,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 def storage_origins(options: dict) -> list[str]:
     """Where S3 storage hands out (signed) URLs from, as CSP sources; [] for local files.
 
-    A custom domain (a CDN) serves everything. Otherwise the endpoint serves both path-style
-    (endpoint/bucket/key) and virtual-hosted (bucket.endpoint/key) URLs; boto3 picks one.
+    The endpoint serves both path-style (endpoint/bucket/key) and virtual-hosted
+    (bucket.endpoint/key) URLs; boto3 picks one. Private media's signed URLs always come from
+    the endpoint (`MediaS3Storage.signed_url`), so a custom domain (a CDN) is added, not swapped.
     """
     bucket = options.get("bucket_name")
     if not bucket:
         return []
-    if domain := options.get("custom_domain"):
-        return [f"https://{domain.strip('/')}"]
+    cdn = [f"https://{domain.strip('/')}"] if (domain := options.get("custom_domain")) else []
     endpoint = options.get("endpoint_url")
     if endpoint:
         parts = urlsplit(endpoint)
@@ -44,4 +44,4 @@ def storage_origins(options: dict) -> list[str]:
     else:
         region = options.get("region_name")
         scheme, host = "https", f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
-    return [f"{scheme}://{host}", f"{scheme}://{bucket}.{host}"]
+    return [*cdn, f"{scheme}://{host}", f"{scheme}://{bucket}.{host}"]
