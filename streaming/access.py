@@ -19,15 +19,11 @@ from streaming.models import Video
 PAGES_USING_VIDEOS = "kotikanava_pages_using_videos"
 
 
-def pages_using(video_id: int) -> list[Page]:
+def live_pages_using(video_id: int) -> list[Page]:
     pages = []
     for finder in hooks.get_hooks(PAGES_USING_VIDEOS):
-        pages.extend(finder([video_id]))
+        pages.extend(finder([video_id]).filter(live=True))
     return pages
-
-
-def live_pages_using(video_id: int) -> list[Page]:
-    return [page for page in pages_using(video_id) if page.live]
 
 
 def may_manage(user) -> bool:
@@ -64,11 +60,6 @@ def _restricted() -> Exists:
     """A view restriction on the page or an ancestor: one whose page's path begins its path."""
     own_prefix = Substr(OuterRef("path"), 1, Length("page__path"))
     return Exists(PageViewRestriction.objects.filter(page__path=own_prefix))
-
-
-def is_public(video_id: int) -> bool:
-    """Anyone may watch it: some live page without view restrictions shows it."""
-    return any(not page.get_view_restrictions() for page in live_pages_using(video_id))
 
 
 def changes_need_approval(video: Video, user) -> bool:

@@ -67,12 +67,8 @@ def signed_playlist(text: str, folder: str, sign) -> str:
     return "\n".join(lines) + "\n"
 
 
-def signed_url_seconds() -> int:
-    return settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
-
-
 def _from_bucket(storage, name: str) -> HttpResponse:
-    expire = signed_url_seconds()
+    expire = settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
     if not name.endswith(PLAYLIST_SUFFIX):
         response = HttpResponseRedirect(storage.signed_url(name, expire))
         response["Cache-Control"] = SIGNED_REDIRECT
