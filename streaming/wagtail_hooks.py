@@ -11,9 +11,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from streaming.access import may_approve
 from streaming.forms import VideoForm, caption_field_name, remove_field_name
-from streaming.models import Video
+from streaming.models import LiveSession, Video
 from streaming.views import upload
 from streaming.views.chooser import VideoChooseResultsView, VideoChooseView
+from streaming.views.live_admin import (
+    LiveSessionCreateView,
+    LiveSessionEditView,
+    LiveSessionForm,
+    RotateKeyView,
+)
 from streaming.views.videos import (
     ProcessVideoView,
     ReviewChangeView,
@@ -133,7 +139,40 @@ class VideosWaitingPanel(Component):
         return context
 
 
+class LiveSessionViewSet(ModelViewSet):
+    model = LiveSession
+    icon = "calendar"
+    menu_label = _("Live sessions")
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["title", "starts_at", "topic", "state"]
+    list_filter = ["state", "topic"]
+    search_fields = ["title"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_view_class = LiveSessionCreateView
+    edit_view_class = LiveSessionEditView
+
+    def get_form_class(self, for_update=False):
+        return LiveSessionForm
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            rotate_url_name=self.get_url_name("rotate_key"), **kwargs
+        )
+
+    @cached_property
+    def rotate_key_view(self):
+        return self.construct_view(RotateKeyView)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("rotate-key/<int:pk>/", self.rotate_key_view, name="rotate_key")
+        ]
+
+
 video_viewset = VideoViewSet("videos")
+live_session_viewset = LiveSessionViewSet("live_sessions")
 video_chooser_viewset = VideoChooserViewSet("video_chooser")
 
 
@@ -144,4 +183,4 @@ def add_videos_waiting_panel(request, panels):
 
 @hooks.register("register_admin_viewset")
 def register_video_viewsets():
-    return [video_viewset, video_chooser_viewset]
+    return [video_viewset, video_chooser_viewset, live_session_viewset]

@@ -20,6 +20,15 @@ STAFF_PERMISSIONS = [
     "streaming.change_caption",
     "streaming.view_caption",
 ]
+# Staff host live sessions: they see the schedule and the instructions for streaming.
+LIVE_STAFF_PERMISSIONS = ["streaming.view_livesession"]
+# Editors plan them: schedule, change, cancel and rotate stream keys.
+LIVE_EDITOR_PERMISSIONS = [
+    "streaming.add_livesession",
+    "streaming.change_livesession",
+    "streaming.delete_livesession",
+    "streaming.view_livesession",
+]
 EDITOR_PERMISSIONS = [
     *STAFF_PERMISSIONS,
     "streaming.delete_video",

@@ -245,6 +245,8 @@ if proxy_ssl_header := env_list("DJANGO_SECURE_PROXY_SSL_HEADER", []):
     SECURE_PROXY_SSL_HEADER = tuple(proxy_ssl_header)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# nginx-rtmp's callbacks come over plain HTTP on loopback; a redirect would rename the stream.
+SECURE_REDIRECT_EXEMPT = [r"^live/ingest/"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds the whole registered domain through browsers' built-in lists and is slow to
@@ -325,3 +327,19 @@ KOTIKANAVA_UPLOAD_LEASE_SECONDS = int(os.environ.get("KOTIKANAVA_UPLOAD_LEASE_SE
 KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES = int(
     os.environ.get("KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES", KOTIKANAVA_MAX_UPLOAD_BYTES)
 )
+
+# Live ingest (nginx-rtmp, started by `manage.py run_ingest`; read by streaming.live).
+KOTIKANAVA_RTMP_HOST = os.environ.get("KOTIKANAVA_RTMP_HOST", "127.0.0.1")
+KOTIKANAVA_RTMP_PORT = env_int("KOTIKANAVA_RTMP_PORT", 1935)
+KOTIKANAVA_RTMP_APP = os.environ.get("KOTIKANAVA_RTMP_APP", "live")
+# Where nginx reaches this app for its on_publish / on_publish_done / on_update callbacks.
+KOTIKANAVA_INGEST_CALLBACK_URL = os.environ.get(
+    "KOTIKANAVA_INGEST_CALLBACK_URL", "http://127.0.0.1:8000"
+)
+# Addresses besides loopback whose callbacks are believed (an ingest server on another host).
+KOTIKANAVA_INGEST_HOSTS = env_list("KOTIKANAVA_INGEST_HOSTS", [])
+# A key works from this long before the start until this long after the planned end.
+KOTIKANAVA_LIVE_EARLY_MINUTES = env_int("KOTIKANAVA_LIVE_EARLY_MINUTES", 30)
+KOTIKANAVA_LIVE_LATE_MINUTES = env_int("KOTIKANAVA_LIVE_LATE_MINUTES", 30)
+# A publisher without a heartbeat (on_update, every 10 s) for this long is taken for gone.
+KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS = env_int("KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS", 30)

@@ -8,6 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
 from library.views import search
+from streaming.views import ingest as ingest_views
+from streaming.views.live import session_status
 from studio.media import serve_media
 from studio.throttling import throttle_password_form
 
@@ -28,6 +30,13 @@ urlpatterns = [
 
 # Every stored file passes an access check here (nginx or S3 then send the bytes).
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
+urlpatterns += [path("live/<uuid:public_id>/status/", session_status, name="live_status")]
+# nginx-rtmp's callbacks (loopback only; exempt from the HTTPS redirect in settings).
+urlpatterns += [
+    path("live/ingest/publish/", ingest_views.on_publish, name="live_ingest_publish"),
+    path("live/ingest/done/", ingest_views.on_publish_done, name="live_ingest_done"),
+    path("live/ingest/update/", ingest_views.on_update, name="live_ingest_update"),
+]
 
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),

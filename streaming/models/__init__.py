@@ -1,7 +1,25 @@
 """The media engine's models: uploaded videos and what the pipeline makes of them."""
 
 from streaming.models.caption import Caption
+from streaming.models.live import (
+    ArchivePolicy,
+    LivePublisher,
+    LiveSession,
+    LiveState,
+    LiveTopic,
+)
 from streaming.models.upload import UploadSession, UploadState
 from streaming.models.video import Video, VideoStatus
 
-__all__ = ["Caption", "UploadSession", "UploadState", "Video", "VideoStatus"]
+__all__ = [
+    "ArchivePolicy",
+    "Caption",
+    "LivePublisher",
+    "LiveSession",
+    "LiveState",
+    "LiveTopic",
+    "UploadSession",
+    "UploadState",
+    "Video",
+    "VideoStatus",
+]

@@ -1,0 +1,1 @@
+"""Live sessions: stream keys, the ingest server's callbacks, packaging and archiving."""

@@ -1,0 +1,106 @@
+"""Scheduled live sessions and the publishers that stream to them.
+
+A session is planned by editors (title, time, topic, who hosts) and gets its own stream key; the
+ingest server asks the app, on every publish, whether a key may stream now. Connections are kept
+per publisher (nginx-rtmp's `clientid`), not per key: a second publisher on a busy key is
+admitted by the callback and then refused by the module, and its end still fires a callback.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveTopic(models.TextChoices):
+    EXERCISE = "exercise", _("Exercise")
+    COOKING = "cooking", _("Cooking")
+    DIGITAL = "digital", _("Digital skills")
+    CAFE = "cafe", _("Café")
+
+
+class ArchivePolicy(models.TextChoices):
+    REVIEW = "review", _("Archive for an editor's review")
+    NONE = "none", _("Do not archive")
+
+
+class LiveState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    LIVE = "live", _("Live")
+    ENDED = "ended", _("Ended")
+    ARCHIVED = "archived", _("Archived")
+    FAILED = "failed", _("Failed")
+
+
+class LiveSession(models.Model):
+    """One planned broadcast: its schedule, its stream key (stored hashed) and its state."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=LiveTopic.choices, default=LiveTopic.EXERCISE
+    )
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    planned_minutes = models.PositiveSmallIntegerField(_("planned duration (minutes)"), default=45)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    archive_policy = models.CharField(
+        _("archive"), max_length=20, choices=ArchivePolicy.choices, default=ArchivePolicy.REVIEW
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=LiveState.choices, default=LiveState.SCHEDULED
+    )
+    failure_reason = models.TextField(_("reason for failure"), blank=True)
+    # SHA-256 of the key's secret part: the key itself is shown once, when made or rotated.
+    key_hash = models.CharField(max_length=64, editable=False)
+    key_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def planned_end(self):
+        return self.starts_at + timedelta(minutes=self.planned_minutes)
+
+
+class LivePublisher(models.Model):
+    """One RTMP connection admitted to publish to a session; `ended_at` once it has gone."""
+
+    session = models.ForeignKey(
+        LiveSession, verbose_name=_("live session"), on_delete=models.CASCADE, related_name="+"
+    )
+    client_id = models.CharField(max_length=64)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("publisher")
+        verbose_name_plural = _("publishers")
+        constraints = [
+            # At most one connection streams to a session at a time.
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_publisher_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.client_id})"

@@ -1,0 +1,110 @@
+"""A real nginx-rtmp ingest server and ffmpeg publishers, cleaned up after every test."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from streaming.live import nginx
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nginx did not listen in time")
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """Stop a process and everything it started (nginx's worker, too)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+class Ingest:
+    """The running server: its RTMP base URL and helpers to start ffmpeg against it."""
+
+    def __init__(self, port: int, log_dir: Path):
+        self.port = port
+        self.url = f"rtmp://127.0.0.1:{port}/live"
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen] = []
+
+    def _start(self, argv: list[str], log_name: str) -> subprocess.Popen:
+        log = open(self.log_dir / log_name, "wb")  # noqa: SIM115 (closed with the test's tmp dir)
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+        )
+        self.processes.append(process)
+        return process
+
+    def publish(self, key: str, seconds: float, log_name: str = "publisher.log"):
+        return self._start(
+            ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "info", "-re"]
+            + ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15"]
+            + ["-f", "lavfi", "-i", "sine", "-t", str(seconds)]
+            + ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30"]
+            + ["-c:a", "aac", "-f", "flv", f"{self.url}/{key}"],
+            log_name,
+        )
+
+    def read(self, key: str, seconds: float, log_name: str = "reader.log"):
+        return self._start(
+            ["ffmpeg", "-nostdin", "-hide_banner", "-i", f"{self.url}/{key}"]
+            + ["-t", str(seconds), "-f", "null", "-"],
+            log_name,
+        )
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            _stop_group(process)
+
+
+@pytest.fixture
+def ingest(live_server, tmp_path):
+    """nginx with the config `run_ingest` writes, calling back this test run's live server."""
+    callback_url = live_server.url.replace("localhost", "127.0.0.1")
+    config = nginx.config_from_settings(
+        state_dir=tmp_path / "ingest",
+        port=_free_port(),
+        callback_url=callback_url,
+    )
+    nginx.write(config)
+    server = subprocess.Popen(
+        nginx.command(config),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    running = Ingest(config.port, tmp_path)
+    try:
+        _wait_for_port(config.port, server)
+        yield running
+    finally:
+        running.stop_all()
+        _stop_group(server)
