@@ -12,7 +12,7 @@ import re
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
 from django.views import static
 
@@ -28,6 +28,7 @@ SIGNED_REDIRECT = "private, max-age=60"
 
 
 def deliver(request, name: str, *, public: bool) -> HttpResponse:
+    """The checked file `name` for this request; a bare 404 if it is not stored."""
     storage = default_storage
     if hasattr(storage, "signed_url"):
         return _from_bucket(storage, name)
@@ -35,7 +36,10 @@ def deliver(request, name: str, *, public: bool) -> HttpResponse:
         response = HttpResponse()
         response["X-Accel-Redirect"] = settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX + iri_to_uri(name)
     else:
-        response = static.serve(request, name, document_root=storage.location)
+        try:
+            response = static.serve(request, name, document_root=storage.location)
+        except Http404:
+            return not_found()
     return _labelled(response, name, public)
 
 

@@ -7,7 +7,6 @@ working copies and anything else are never served here.
 
 import posixpath
 
-from django.http import Http404
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
@@ -42,21 +41,19 @@ def serve_image_file(request, name: str):
         allowed = policy.user_has_any_permission(request.user, ["add", "change", "choose"])
     if not allowed:
         return not_found()
-    try:
-        return deliver(request, name, public=not restrictions)
-    except Http404:
-        return not_found()
+    return deliver(request, name, public=not restrictions)
 
 
 def _image_collection(name: str):
+    """The collection of the original image (original_images/) or of the rendition (images/)."""
     Image = get_image_model()
-    image = Image.objects.filter(file=name).select_related("collection").first()
-    if image is None:
-        rendition = (
-            Image.get_rendition_model()
-            .objects.filter(file=name)
-            .select_related("image__collection")
-            .first()
-        )
-        image = rendition.image if rendition else None
-    return image.collection if image else None
+    if name.startswith("original_images/"):
+        image = Image.objects.filter(file=name).select_related("collection").first()
+        return image.collection if image else None
+    rendition = (
+        Image.get_rendition_model()
+        .objects.filter(file=name)
+        .select_related("image__collection")
+        .first()
+    )
+    return rendition.image.collection if rendition else None

@@ -7,7 +7,6 @@ waiting for approval, a version being replaced).
 import re
 
 from django.db.models.fields.json import KT
-from django.http import Http404
 
 from streaming.access import may_manage, viewing
 from streaming.delivery import deliver, not_found
@@ -36,7 +35,4 @@ def serve_video_file(request, name: str):
         allowed, public = may_manage(request.user), False
     if not allowed:
         return not_found()
-    try:
-        return deliver(request, name, public=public)
-    except Http404:
-        return not_found()
+    return deliver(request, name, public=public)

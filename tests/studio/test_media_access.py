@@ -220,3 +220,10 @@ def test_behind_nginx_the_app_only_checks_and_redirects_internally(client, setti
     assert response["X-Accel-Redirect"] == f"/protected-media/{video.output_prefix}v234/seg_001.m4s"
     assert response.content == b""
     assert client.get(f"/media/{videos['draft'].output_prefix}master.m3u8").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_missing_file_of_a_watchable_video_is_a_bare_404(client, videos):
+    response = client.get(f"/media/{videos['public'].output_prefix}v234/seg_999.m4s")
+    assert response.status_code == 404
+    assert response["Cache-Control"] == "private, no-store"
