@@ -343,3 +343,12 @@ KOTIKANAVA_LIVE_EARLY_MINUTES = env_int("KOTIKANAVA_LIVE_EARLY_MINUTES", 30)
 KOTIKANAVA_LIVE_LATE_MINUTES = env_int("KOTIKANAVA_LIVE_LATE_MINUTES", 30)
 # A publisher without a heartbeat (on_update, every 10 s) for this long is taken for gone.
 KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS = env_int("KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS", 30)
+# A publisher who comes back within this long continues the same session, playlist and archive;
+# after it, the session ends and its recording is made.
+KOTIKANAVA_LIVE_GRACE_SECONDS = env_int("KOTIKANAVA_LIVE_GRACE_SECONDS", 120)
+# Segments in a viewer's sliding-window live playlist (2 s each); the full list is kept apart.
+KOTIKANAVA_LIVE_WINDOW_SEGMENTS = env_int("KOTIKANAVA_LIVE_WINDOW_SEGMENTS", 6)
+# The packager stops a session cleanly when the live folder's disk has less free space than this.
+KOTIKANAVA_LIVE_MIN_FREE_BYTES = env_int("KOTIKANAVA_LIVE_MIN_FREE_BYTES", 512 * 1024 * 1024)
+# Where packagers write before files reach storage (local disk of the ingest host).
+KOTIKANAVA_LIVE_WORK_DIR = os.environ.get("KOTIKANAVA_LIVE_WORK_DIR", str(BASE_DIR / "var" / "live"))

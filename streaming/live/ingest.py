@@ -50,7 +50,7 @@ def admit(key: str, client_id: str, address: str | None, now: datetime) -> Decis
         except IntegrityError:
             return _refuse(f"session {session.pk} already has a publisher", address)
         LiveSession.objects.filter(pk=session.pk, state=LiveState.SCHEDULED).update(
-            state=LiveState.LIVE
+            state=LiveState.LIVE, went_live_at=now
         )
     logger.info("Publisher %s admitted to session %s from %s", client_id, session.pk, address)
     return Decision(True, "admitted", publisher)

@@ -4,9 +4,12 @@ from streaming.models.caption import Caption
 from streaming.models.live import (
     ArchivePolicy,
     LivePublisher,
+    LiveRun,
+    LiveSeries,
     LiveSession,
     LiveState,
     LiveTopic,
+    LiveVisibility,
 )
 from streaming.models.upload import UploadSession, UploadState
 from streaming.models.video import Video, VideoStatus
@@ -15,9 +18,12 @@ __all__ = [
     "ArchivePolicy",
     "Caption",
     "LivePublisher",
+    "LiveRun",
+    "LiveSeries",
     "LiveSession",
     "LiveState",
     "LiveTopic",
+    "LiveVisibility",
     "UploadSession",
     "UploadState",
     "Video",

@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +27,61 @@ class ArchivePolicy(models.TextChoices):
     NONE = "none", _("Do not archive")
 
 
+class LiveVisibility(models.TextChoices):
+    PUBLIC = "public", _("Everyone")
+    SIGNED_IN = "signed_in", _("Signed-in users only")
+
+
 class LiveState(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     LIVE = "live", _("Live")
     ENDED = "ended", _("Ended")
     ARCHIVED = "archived", _("Archived")
     FAILED = "failed", _("Failed")
+
+
+class LiveSeries(models.Model):
+    """A weekly session (the Tuesday chair exercises): its occurrences are `LiveSession`s, made
+    when the series is created, each with its own page, key and archive."""
+
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    topic = models.CharField(
+        _("topic"), max_length=20, choices=LiveTopic.choices, default=LiveTopic.EXERCISE
+    )
+    first_starts_at = models.DateTimeField(_("first session starts at"))
+    planned_minutes = models.PositiveSmallIntegerField(_("planned duration (minutes)"), default=45)
+    weeks = models.PositiveSmallIntegerField(
+        _("number of weekly sessions"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+    )
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=20,
+        choices=LiveVisibility.choices,
+        default=LiveVisibility.PUBLIC,
+    )
+    archive_policy = models.CharField(
+        _("archive"), max_length=20, choices=ArchivePolicy.choices, default=ArchivePolicy.REVIEW
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly live series")
+        verbose_name_plural = _("weekly live series")
+        ordering = ["first_starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class LiveSession(models.Model):
@@ -53,13 +103,42 @@ class LiveSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=20,
+        choices=LiveVisibility.choices,
+        default=LiveVisibility.PUBLIC,
+    )
     archive_policy = models.CharField(
         _("archive"), max_length=20, choices=ArchivePolicy.choices, default=ArchivePolicy.REVIEW
+    )
+    series = models.ForeignKey(
+        LiveSeries,
+        verbose_name=_("weekly series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
     )
     state = models.CharField(
         _("state"), max_length=20, choices=LiveState.choices, default=LiveState.SCHEDULED
     )
     failure_reason = models.TextField(_("reason for failure"), blank=True)
+    # When it went live, when it ended (the grace period passed, or an editor ended it).
+    went_live_at = models.DateTimeField(_("went live at"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    # Set once, when the archive task is queued: the session is then never archived twice.
+    archive_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The recording made of it, once archived.
+    video = models.ForeignKey(
+        "streaming.Video",
+        verbose_name=_("recording"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # SHA-256 of the key's secret part: the key itself is shown once, when made or rotated.
     key_hash = models.CharField(max_length=64, editable=False)
     key_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -76,6 +155,11 @@ class LiveSession(models.Model):
     @property
     def planned_end(self):
         return self.starts_at + timedelta(minutes=self.planned_minutes)
+
+    @property
+    def media_prefix(self) -> str:
+        """Storage folder of the live output: named by the session's id, never by its key."""
+        return f"live/{self.public_id}/"
 
 
 class LivePublisher(models.Model):
@@ -104,3 +188,43 @@ class LivePublisher(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.client_id})"
+
+
+class LiveRun(models.Model):
+    """One packager run: one ffmpeg reading one publish from loopback.
+
+    A reconnect or a restarted packager starts a new run; the session's playlists join the runs
+    with a discontinuity, each run with its own init segments (its picture size may differ).
+    """
+
+    session = models.ForeignKey(
+        LiveSession, verbose_name=_("live session"), on_delete=models.CASCADE, related_name="runs"
+    )
+    number = models.PositiveIntegerField()
+    publisher = models.ForeignKey(
+        LivePublisher, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The rungs this run writes ({"name", "width", "height", "fps", "max_kbps"}) and whether
+    # it has sound: from the probe of the incoming stream.
+    rungs = models.JSONField(default=list, blank=True)
+    has_audio = models.BooleanField(default=True)
+    # Segments written so far (counted by the supervisor), and why it stopped if it failed.
+    segments = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("packager run")
+        verbose_name_plural = _("packager runs")
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="one_run_number_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} #{self.number}"
+
+    @property
+    def folder(self) -> str:
+        return f"{self.session.media_prefix}r{self.number}/"
