@@ -16,6 +16,8 @@ CONTENT_TYPES = {
 # Segments, images and downloads never change under a version prefix; playlists may be re-read.
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=60"
+# A live playlist changes every segment (2 s): caches may share it for a second.
+LIVE_PLAYLIST = "public, max-age=1"
 
 
 def content_type(name: str) -> str:
@@ -26,4 +28,6 @@ def content_type(name: str) -> str:
 
 
 def cache_control(name: str) -> str:
-    return SHORT if name.endswith(".m3u8") else IMMUTABLE
+    if not name.endswith(".m3u8"):
+        return IMMUTABLE
+    return LIVE_PLAYLIST if name.startswith("live/") else SHORT

@@ -12,7 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.permissions import policy_registry
 
 from streaming.delivery import deliver, not_found
-from streaming.views.media import serve_video_file
+from streaming.views.media import serve_live_file, serve_video_file
 
 IMAGE_SECTIONS = ("images", "original_images")
 
@@ -25,6 +25,8 @@ def serve_media(request, path):
     section = name.split("/", 1)[0]
     if section == "videos":
         return serve_video_file(request, name)
+    if section == "live":
+        return serve_live_file(request, name)
     if section in IMAGE_SECTIONS:
         return serve_image_file(request, name)
     return not_found()

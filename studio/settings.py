@@ -351,4 +351,6 @@ KOTIKANAVA_LIVE_WINDOW_SEGMENTS = env_int("KOTIKANAVA_LIVE_WINDOW_SEGMENTS", 6)
 # The packager stops a session cleanly when the live folder's disk has less free space than this.
 KOTIKANAVA_LIVE_MIN_FREE_BYTES = env_int("KOTIKANAVA_LIVE_MIN_FREE_BYTES", 512 * 1024 * 1024)
 # Where packagers write before files reach storage (local disk of the ingest host).
-KOTIKANAVA_LIVE_WORK_DIR = os.environ.get("KOTIKANAVA_LIVE_WORK_DIR", str(BASE_DIR / "var" / "live"))
+KOTIKANAVA_LIVE_WORK_DIR = os.environ.get(
+    "KOTIKANAVA_LIVE_WORK_DIR", str(BASE_DIR / "var" / "live")
+)

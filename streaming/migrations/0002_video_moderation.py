@@ -6,31 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('streaming', '0001_initial'),
+        ("streaming", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='video',
-            name='change_requested_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="video",
+            name="change_requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='video',
-            name='pending_requested_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='change requested by'),
+            model_name="video",
+            name="pending_requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="change requested by",
+            ),
         ),
         migrations.AddField(
-            model_name='video',
-            name='pending_since',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='waiting for approval since'),
+            model_name="video",
+            name="pending_since",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="waiting for approval since"
+            ),
         ),
         migrations.AddField(
-            model_name='video',
-            name='pending_version',
+            model_name="video",
+            name="pending_version",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
     ]

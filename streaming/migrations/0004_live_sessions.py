@@ -8,52 +8,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('streaming', '0003_upload_reservation_lease'),
+        ("streaming", "0003_upload_reservation_lease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LiveSession',
+            name="LiveSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('topic', models.CharField(choices=[('exercise', 'Exercise'), ('cooking', 'Cooking'), ('digital', 'Digital skills'), ('cafe', 'Café')], default='exercise', max_length=20, verbose_name='topic')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='starts at')),
-                ('planned_minutes', models.PositiveSmallIntegerField(default=45, verbose_name='planned duration (minutes)')),
-                ('archive_policy', models.CharField(choices=[('review', "Archive for an editor's review"), ('none', 'Do not archive')], default='review', max_length=20, verbose_name='archive')),
-                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('live', 'Live'), ('ended', 'Ended'), ('archived', 'Archived'), ('failed', 'Failed')], default='scheduled', max_length=20, verbose_name='state')),
-                ('failure_reason', models.TextField(blank=True, verbose_name='reason for failure')),
-                ('key_hash', models.CharField(editable=False, max_length=64)),
-                ('key_rotated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('host', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='host')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("exercise", "Exercise"),
+                            ("cooking", "Cooking"),
+                            ("digital", "Digital skills"),
+                            ("cafe", "Café"),
+                        ],
+                        default="exercise",
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="starts at")),
+                (
+                    "planned_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=45, verbose_name="planned duration (minutes)"
+                    ),
+                ),
+                (
+                    "archive_policy",
+                    models.CharField(
+                        choices=[
+                            ("review", "Archive for an editor's review"),
+                            ("none", "Do not archive"),
+                        ],
+                        default="review",
+                        max_length=20,
+                        verbose_name="archive",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("live", "Live"),
+                            ("ended", "Ended"),
+                            ("archived", "Archived"),
+                            ("failed", "Failed"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("failure_reason", models.TextField(blank=True, verbose_name="reason for failure")),
+                ("key_hash", models.CharField(editable=False, max_length=64)),
+                ("key_rotated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="host",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'live session',
-                'verbose_name_plural': 'live sessions',
-                'ordering': ['starts_at'],
+                "verbose_name": "live session",
+                "verbose_name_plural": "live sessions",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='LivePublisher',
+            name="LivePublisher",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.CharField(max_length=64)),
-                ('address', models.GenericIPAddressField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='streaming.livesession', verbose_name='live session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_id", models.CharField(max_length=64)),
+                ("address", models.GenericIPAddressField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="streaming.livesession",
+                        verbose_name="live session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publisher',
-                'verbose_name_plural': 'publishers',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('session',), name='one_open_publisher_per_session')],
+                "verbose_name": "publisher",
+                "verbose_name_plural": "publishers",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("session",),
+                        name="one_open_publisher_per_session",
+                    )
+                ],
             },
         ),
     ]

@@ -7,83 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('streaming', '0004_live_sessions'),
+        ("streaming", "0004_live_sessions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='livesession',
-            name='archive_queued_at',
+            model_name="livesession",
+            name="archive_queued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='ended at'),
+            model_name="livesession",
+            name="ended_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="ended at"
+            ),
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='video',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='streaming.video', verbose_name='recording'),
+            model_name="livesession",
+            name="video",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="streaming.video",
+                verbose_name="recording",
+            ),
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='visibility',
-            field=models.CharField(choices=[('public', 'Everyone'), ('signed_in', 'Signed-in users only')], default='public', max_length=20, verbose_name='visibility'),
+            model_name="livesession",
+            name="visibility",
+            field=models.CharField(
+                choices=[("public", "Everyone"), ("signed_in", "Signed-in users only")],
+                default="public",
+                max_length=20,
+                verbose_name="visibility",
+            ),
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='went_live_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='went live at'),
+            model_name="livesession",
+            name="went_live_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="went live at"
+            ),
         ),
         migrations.CreateModel(
-            name='LiveSeries',
+            name="LiveSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('topic', models.CharField(choices=[('exercise', 'Exercise'), ('cooking', 'Cooking'), ('digital', 'Digital skills'), ('cafe', 'Café')], default='exercise', max_length=20, verbose_name='topic')),
-                ('first_starts_at', models.DateTimeField(verbose_name='first session starts at')),
-                ('planned_minutes', models.PositiveSmallIntegerField(default=45, verbose_name='planned duration (minutes)')),
-                ('weeks', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(52)], verbose_name='number of weekly sessions')),
-                ('visibility', models.CharField(choices=[('public', 'Everyone'), ('signed_in', 'Signed-in users only')], default='public', max_length=20, verbose_name='visibility')),
-                ('archive_policy', models.CharField(choices=[('review', "Archive for an editor's review"), ('none', 'Do not archive')], default='review', max_length=20, verbose_name='archive')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('host', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='host')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("exercise", "Exercise"),
+                            ("cooking", "Cooking"),
+                            ("digital", "Digital skills"),
+                            ("cafe", "Café"),
+                        ],
+                        default="exercise",
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                ("first_starts_at", models.DateTimeField(verbose_name="first session starts at")),
+                (
+                    "planned_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=45, verbose_name="planned duration (minutes)"
+                    ),
+                ),
+                (
+                    "weeks",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(52),
+                        ],
+                        verbose_name="number of weekly sessions",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("public", "Everyone"), ("signed_in", "Signed-in users only")],
+                        default="public",
+                        max_length=20,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "archive_policy",
+                    models.CharField(
+                        choices=[
+                            ("review", "Archive for an editor's review"),
+                            ("none", "Do not archive"),
+                        ],
+                        default="review",
+                        max_length=20,
+                        verbose_name="archive",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "host",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="host",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'weekly live series',
-                'verbose_name_plural': 'weekly live series',
-                'ordering': ['first_starts_at'],
+                "verbose_name": "weekly live series",
+                "verbose_name_plural": "weekly live series",
+                "ordering": ["first_starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='livesession',
-            name='series',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='streaming.liveseries', verbose_name='weekly series'),
+            model_name="livesession",
+            name="series",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="sessions",
+                to="streaming.liveseries",
+                verbose_name="weekly series",
+            ),
         ),
         migrations.CreateModel(
-            name='LiveRun',
+            name="LiveRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('rungs', models.JSONField(blank=True, default=list)),
-                ('has_audio', models.BooleanField(default=True)),
-                ('segments', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('publisher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='streaming.livepublisher')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='streaming.livesession', verbose_name='live session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("rungs", models.JSONField(blank=True, default=list)),
+                ("has_audio", models.BooleanField(default=True)),
+                ("segments", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="streaming.livepublisher",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="streaming.livesession",
+                        verbose_name="live session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'packager run',
-                'verbose_name_plural': 'packager runs',
-                'ordering': ['session', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('session', 'number'), name='one_run_number_per_session')],
+                "verbose_name": "packager run",
+                "verbose_name_plural": "packager runs",
+                "ordering": ["session", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("session", "number"), name="one_run_number_per_session"
+                    )
+                ],
             },
         ),
     ]

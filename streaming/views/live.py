@@ -1,26 +1,47 @@
-"""A live session's state as JSON, polled by its page and by operators' checks.
+"""A live session's state as JSON, polled by its page and by operators' checks."""
 
-Playlists appear here once live packaging and archiving exist; until then they are null.
-"""
-
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
-from streaming.models import LiveSession
+from streaming.live.access import may_see, may_watch_live
+from streaming.live.packaging import LIVE_MASTER
+from streaming.models import LiveSession, LiveState
+
+# The client page of a session, if an app provides one (the library does): a URL name, so the
+# media engine needs no import of it.
+SESSION_PAGE_URL_NAME = "live_session_page"
 
 
 @require_safe
 def session_status(request, public_id):
-    session = get_object_or_404(LiveSession, public_id=public_id)
-    response = JsonResponse(
-        {
-            "state": session.state,
-            "starts_at": session.starts_at.isoformat(),
-            "live_playlist": None,
-            "video_playlist": None,
-            "page": None,
-        }
-    )
-    response["Cache-Control"] = "no-cache"
+    session = get_object_or_404(LiveSession.objects.select_related("video"), public_id=public_id)
+    if not may_see(request, session):
+        raise Http404
+    response = JsonResponse(status_of(request, session))
+    response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def status_of(request, session: LiveSession) -> dict:
+    live = session.state == LiveState.LIVE and may_watch_live(request, session)
+    video = session.video
+    return {
+        "state": session.state,
+        "starts_at": session.starts_at.isoformat(),
+        "live_playlist": _media_url(session.media_prefix + LIVE_MASTER) if live else None,
+        "video_playlist": (video.master_url or None) if video else None,
+        "page": _page_url(session),
+    }
+
+
+def _media_url(name: str) -> str:
+    return reverse("media", kwargs={"path": name})
+
+
+def _page_url(session: LiveSession) -> str | None:
+    try:
+        return reverse(SESSION_PAGE_URL_NAME, kwargs={"public_id": session.public_id})
+    except NoReverseMatch:
+        return None

@@ -10,7 +10,8 @@ from django.db.models.fields.json import KT
 
 from streaming.access import may_manage, viewing
 from streaming.delivery import deliver, not_found
-from streaming.models import Video
+from streaming.live.access import may_watch_live
+from streaming.models import LiveSession, LiveVisibility, Video
 
 VIDEO_FILE = re.compile(r"videos/(?P<video_id>\d+)/.+")
 
@@ -36,3 +37,15 @@ def serve_video_file(request, name: str):
     if not allowed:
         return not_found()
     return deliver(request, name, public=public)
+
+
+LIVE_FILE = re.compile(r"live/(?P<public_id>[0-9a-f-]{36})/.+")
+
+
+def serve_live_file(request, name: str):
+    """A live session's segments and playlists: see `streaming.live.access`."""
+    match = LIVE_FILE.fullmatch(name)
+    session = match and LiveSession.objects.filter(public_id=match["public_id"]).first()
+    if not session or not may_watch_live(request, session):
+        return not_found()
+    return deliver(request, name, public=session.visibility == LiveVisibility.PUBLIC)
