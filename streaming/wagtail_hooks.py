@@ -1,6 +1,10 @@
-"""Wagtail admin for videos: the library, the upload page, the edit form and the chooser."""
+"""Wagtail admin for videos (the library, the upload page, the edit form and the chooser) and
+for live sessions and weekly series."""
+
+from datetime import timedelta
 
 from django.urls import path
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,14 +15,24 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from streaming.access import may_approve
 from streaming.forms import VideoForm, caption_field_name, remove_field_name
-from streaming.models import LiveSession, Video
+from streaming.models import LiveSeries, LiveSession, LiveState, Video
 from streaming.views import upload
 from streaming.views.chooser import VideoChooseResultsView, VideoChooseView
 from streaming.views.live_admin import (
+    EndSessionView,
     LiveSessionCreateView,
     LiveSessionEditView,
     LiveSessionForm,
+    LiveSessionIndexView,
+    LiveStateColumn,
     RotateKeyView,
+)
+from streaming.views.live_series_admin import (
+    LiveSeriesCreateForm,
+    LiveSeriesCreateView,
+    LiveSeriesDeleteView,
+    LiveSeriesEditForm,
+    LiveSeriesEditView,
 )
 from streaming.views.videos import (
     ProcessVideoView,
@@ -145,11 +159,18 @@ class LiveSessionViewSet(ModelViewSet):
     menu_label = _("Live sessions")
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["title", "starts_at", "topic", "state"]
-    list_filter = ["state", "topic"]
+    list_display = [
+        "title",
+        "starts_at",
+        "topic",
+        "visibility",
+        LiveStateColumn("state", label=_("State"), sort_key="state"),
+    ]
+    list_filter = ["state", "topic", "visibility"]
     search_fields = ["title"]
     copy_view_enabled = False
     inspect_view_enabled = False
+    index_view_class = LiveSessionIndexView
     add_view_class = LiveSessionCreateView
     edit_view_class = LiveSessionEditView
 
@@ -158,21 +179,78 @@ class LiveSessionViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
-            rotate_url_name=self.get_url_name("rotate_key"), **kwargs
+            rotate_url_name=self.get_url_name("rotate_key"),
+            end_url_name=self.get_url_name("end"),
+            series_edit_url_name=live_series_viewset.get_url_name("edit"),
+            **kwargs,
         )
 
     @cached_property
     def rotate_key_view(self):
         return self.construct_view(RotateKeyView)
 
+    @cached_property
+    def end_view(self):
+        return self.construct_view(EndSessionView)
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("rotate-key/<int:pk>/", self.rotate_key_view, name="rotate_key")
+            path("rotate-key/<int:pk>/", self.rotate_key_view, name="rotate_key"),
+            path("end/<int:pk>/", self.end_view, name="end"),
         ]
+
+
+class LiveSeriesViewSet(ModelViewSet):
+    """Weekly series, next to the sessions they make; the same roles may plan them."""
+
+    model = LiveSeries
+    icon = "calendar-alt"
+    menu_label = _("Weekly live series")
+    menu_order = 261
+    add_to_admin_menu = True
+    list_display = ["title", "first_starts_at", "weeks", "topic", "visibility"]
+    list_filter = ["topic"]
+    search_fields = ["title"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    add_view_class = LiveSeriesCreateView
+    edit_view_class = LiveSeriesEditView
+    delete_view_class = LiveSeriesDeleteView
+
+    def get_form_class(self, for_update=False):
+        return LiveSeriesEditForm if for_update else LiveSeriesCreateForm
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            session_edit_url_name=live_session_viewset.get_url_name("edit"), **kwargs
+        )
+
+
+class LiveSessionsPanel(Component):
+    """Editors' dashboard: sessions live now, and failures of the past week needing a look."""
+
+    name = "live_sessions"
+    template_name = "streaming/live/dashboard_panel.html"
+    order = 120
+    failed_days = 7
+    limit = 20
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        since = timezone.now() - timedelta(days=self.failed_days)
+        live = LiveSession.objects.filter(state=LiveState.LIVE).order_by("starts_at")
+        failed = LiveSession.objects.filter(state=LiveState.FAILED, ended_at__gte=since)
+        context["live"] = live[: self.limit]
+        context["failed"] = failed.order_by("-ended_at")[: self.limit]
+        return context
 
 
 video_viewset = VideoViewSet("videos")
 live_session_viewset = LiveSessionViewSet("live_sessions")
+live_series_viewset = LiveSeriesViewSet("live_series")
 video_chooser_viewset = VideoChooserViewSet("video_chooser")
 
 
@@ -181,6 +259,12 @@ def add_videos_waiting_panel(request, panels):
     panels.append(VideosWaitingPanel(request))
 
 
+@hooks.register("construct_homepage_panels")
+def add_live_sessions_panel(request, panels):
+    if live_session_viewset.permission_policy.user_has_permission(request.user, "change"):
+        panels.append(LiveSessionsPanel(request))
+
+
 @hooks.register("register_admin_viewset")
 def register_video_viewsets():
-    return [video_viewset, video_chooser_viewset, live_session_viewset]
+    return [video_viewset, video_chooser_viewset, live_session_viewset, live_series_viewset]

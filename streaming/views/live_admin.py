@@ -1,20 +1,34 @@
 """Live sessions in the admin: editors schedule them and hand the host the stream key.
 
 The key is stored hashed, so it is shown once: right after the session is made or its key is
-rotated, kept for that one page view in the editor's own login session.
+rotated, kept for that one page view in the editor's own login session. The edit page also
+shows where the session stands (live, ended, failed and why, its recording) and lets an editor
+end it at once.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 
+from streaming.live import lifecycle
 from streaming.live.addresses import rtmp_url
 from streaming.live.keys import issue_key
-from streaming.models import LiveSession
+from streaming.models import LiveSession, LiveState
+
+# Wagtail's status tag modifiers: live is the filled tag, a failure stands out.
+STATE_CLASSES = {
+    LiveState.LIVE: "w-status--primary",
+    LiveState.FAILED: "streaming-status--failed",
+}
 
 
 def _fresh_key_slot(session: LiveSession) -> str:
@@ -35,8 +49,52 @@ class LiveSessionForm(WagtailAdminModelForm):
             "starts_at",
             "planned_minutes",
             "host",
+            "visibility",
             "archive_policy",
         ]
+        widgets = {"visibility": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post (scripts written before the field was here), visibility stays as it is.
+        self.fields["visibility"].required = False
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or self.instance.visibility
+
+
+def is_running(session: LiveSession) -> bool:
+    """Scheduled or live: the host may still stream, and an editor may still end it."""
+    return session.state in lifecycle.RUNNING
+
+
+def state_context(session: LiveSession) -> dict:
+    """What the state box and the listing's state cell need."""
+    return {
+        "session": session,
+        "state_label": session.get_state_display(),
+        "state_class": STATE_CLASSES.get(session.state, ""),
+        "failed": session.state == LiveState.FAILED,
+        "running": is_running(session),
+        "recording_url": reverse("videos:edit", args=[session.video_id])
+        if session.video_id
+        else "",
+    }
+
+
+class LiveStateColumn(Column):
+    """The state as a status tag, with the reason when it failed."""
+
+    cell_template_name = "streaming/live/state_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(state_context(instance))
+        return context
+
+
+class LiveSessionIndexView(generic.IndexView):
+    template_name = "streaming/live/index.html"
 
 
 class LiveSessionCreateView(generic.CreateView):
@@ -55,15 +113,25 @@ class LiveSessionCreateView(generic.CreateView):
 class LiveSessionEditView(generic.EditView):
     template_name = "streaming/live/edit.html"
     rotate_url_name = None
+    end_url_name = None
+    series_edit_url_name = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        session = self.object
+        context.update(state_context(session))
         context.update(
             {
                 "rtmp_url": rtmp_url(),
                 "early_minutes": settings.KOTIKANAVA_LIVE_EARLY_MINUTES,
-                "fresh_key": self.request.session.pop(_fresh_key_slot(self.object), None),
+                "fresh_key": self.request.session.pop(_fresh_key_slot(session), None),
                 "rotate_url_name": self.rotate_url_name,
+                "end_url": reverse(self.end_url_name, args=[session.pk])
+                if is_running(session)
+                else "",
+                "series_url": reverse(self.series_edit_url_name, args=[session.series_id])
+                if session.series_id and self.series_edit_url_name
+                else "",
             }
         )
         return context
@@ -82,3 +150,59 @@ class RotateKeyView(generic.PermissionCheckedMixin, View):
         remember_key(request, session, issue_key(session))
         messages.success(request, _("The stream key was changed. The old key no longer works."))
         return redirect(self.edit_url_name, pk)
+
+
+class EndSessionView(
+    generic.PermissionCheckedMixin, generic.WagtailAdminTemplateMixin, generic.BaseOperationView
+):
+    """GET asks for confirmation; POST ends the session at once, whatever its grace period.
+
+    Ending only marks the row; the packager supervisor stops the stream and archives what was
+    received, as it does when a host stops streaming.
+    """
+
+    permission_required = "change"
+    model = LiveSession
+    template_name = "streaming/live/confirm_end.html"
+    page_title = _("End the session")
+    header_icon = "calendar"
+    index_url_name = None
+    edit_url_name = None
+    http_method_names = ["get", "post"]
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(self.model_opts.verbose_name_plural),
+            },
+            {"url": self.get_success_url(), "label": str(self.object)},
+            {"url": "", "label": _("End now")},
+        ]
+
+    def get_success_url(self):
+        return reverse(self.edit_url_name, args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(state_context(self.object))
+        context["end_url"] = self.request.path
+        context["cancel_url"] = self.get_success_url()
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        why = f"ended by {request.user.get_username()}"
+        if lifecycle.end_session(self.object.pk, timezone.now(), why):
+            messages.success(
+                request,
+                _("The session was ended. If a stream was still running, it stops in a moment."),
+            )
+        else:
+            messages.warning(request, _("The session had already ended."))
+        return redirect(self.get_success_url())
