@@ -17,3 +17,10 @@ def publish_captions(video_id: int) -> None:
     from streaming import versions
 
     versions.publish_captions(video_id)
+
+
+@task()
+def archive_live_session(session_id: int) -> None:
+    from streaming.live.archive import archive_session
+
+    archive_session(session_id)
