@@ -6,3 +6,8 @@ class LibraryConfig(AppConfig):
     name = "library"
     verbose_name = _("Library")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from library import signal_handlers
+
+        signal_handlers.connect()

@@ -40,6 +40,8 @@ urlpatterns += [
 
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    # Live sessions' client pages and the public calendar feed (library/live/urls.py).
+    path("live/", include("library.live.urls")),
     path(
         "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
         throttle_password_form(

@@ -4,6 +4,7 @@ from library.models.content import ContentPage, ContentPageTag, RelatedPage
 from library.models.exercise import ExercisePage
 from library.models.guide import GuidePage
 from library.models.home import HomePage, InfoPage
+from library.models.live import LiveRecordingPage
 from library.models.recipe import RecipePage
 from library.models.topic import TopicPage
 
@@ -14,6 +15,7 @@ __all__ = [
     "GuidePage",
     "HomePage",
     "InfoPage",
+    "LiveRecordingPage",
     "RecipePage",
     "RelatedPage",
     "TopicPage",

@@ -9,7 +9,8 @@ from studio.forms import PageForm
 
 
 class HomePage(Page):
-    """The library's front page: big topic tiles first, then what is new."""
+    """The library's front page: what is live now, big topic tiles, the week's live sessions,
+    then what is new."""
 
     intro = models.TextField(_("welcome text"), blank=True, max_length=300)
 
@@ -25,9 +26,12 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        from library.live.schedule import home_sessions
         from library.models.topic import TopicPage
 
         context = super().get_context(request, *args, **kwargs)
+        # "Live now" and "Next 7 days": clients find what is on and join with one tap.
+        context.update(home_sessions(request))
         context["topics"] = TopicPage.objects.child_of(self).live().public()
         context["latest"] = (
             ContentPage.objects.descendant_of(self)

@@ -4,11 +4,15 @@
 // and hls.js itself (about 160 kB compressed) is fetched only after the page has finished loading.
 // Playback starts on the lowest rung with a low bandwidth guess, so a weak rural connection gets
 // a picture quickly and steps up only when it can.
+//
+// Live broadcasts (data-live) play the same way; a live session's page adds its player after
+// loading, so `window.KotikanavaPlayer` offers `attach`, `detach` and `play` (on a tap) too.
 (function () {
   "use strict";
   var script = document.currentScript;
-  var media = Array.prototype.slice.call(document.querySelectorAll("[data-hls-src]"));
-  if (!media.length) return;
+  var hasMse = "MediaSource" in window || "ManagedMediaSource" in window;
+  var waiting = [];
+  var loading = false;
 
   function untouched(element) {
     return element.paused && !element.played.length && element.readyState === 0;
@@ -19,8 +23,27 @@
     element.src = element.dataset.hlsSrc;
   }
 
+  function onFatalRecording(hls, element, started) {
+    hls.destroy();
+    element.hlsPlayer = null;
+    element.removeAttribute("data-hls-src");
+    element.load(); // falls back to the MP4 <source>
+    if (started) element.play();
+  }
+
+  // A live stream has no MP4 to fall back to: retry the network, recover the decoder.
+  function onFatalLive(hls, data) {
+    if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
+      hls.recoverMediaError();
+    } else {
+      window.setTimeout(function () { hls.startLoad(-1); }, 3000);
+    }
+  }
+
   function attachHls(element) {
+    if (element.hlsPlayer || !element.dataset.hlsSrc) return;
     if (!untouched(element)) return; // already playing the MP4: leave it alone
+    var live = "live" in element.dataset;
     var hls = new window.Hls({
       autoStartLoad: false,
       startLevel: 0,
@@ -32,6 +55,7 @@
       enableIMSC1: false,
       enableCEA708Captions: false
     });
+    element.hlsPlayer = hls;
     var started = false;
     element.addEventListener("play", function () {
       if (!started) {
@@ -41,30 +65,71 @@
     });
     hls.on(window.Hls.Events.ERROR, function (_event, data) {
       if (!data.fatal) return;
-      hls.destroy();
-      element.removeAttribute("data-hls-src");
-      element.load(); // falls back to the MP4 <source>
-      if (started) element.play();
+      if (live) onFatalLive(hls, data);
+      else onFatalRecording(hls, element, started);
     });
     hls.loadSource(element.dataset.hlsSrc);
     hls.attachMedia(element);
   }
 
-  var hasMse = "MediaSource" in window || "ManagedMediaSource" in window;
-  if (!hasMse) {
-    if (media[0].canPlayType("application/vnd.apple.mpegurl")) media.forEach(attachNative);
-    return;
-  }
-
-  function loadHls() {
+  function withHls(callback) {
+    if (window.Hls) {
+      callback();
+      return;
+    }
+    waiting.push(callback);
+    if (loading) return;
+    loading = true;
     var loader = document.createElement("script");
     loader.src = script.dataset.hls;
     loader.onload = function () {
-      if (window.Hls && window.Hls.isSupported()) media.forEach(attachHls);
+      waiting.splice(0).forEach(function (fn) { fn(); });
     };
     document.head.appendChild(loader);
   }
 
-  if (document.readyState === "complete") loadHls();
-  else window.addEventListener("load", loadHls);
+  function attach(element) {
+    if (!hasMse) {
+      if (element.canPlayType("application/vnd.apple.mpegurl")) attachNative(element);
+      return;
+    }
+    withHls(function () {
+      if (window.Hls.isSupported()) attachHls(element);
+    });
+  }
+
+  function detach(element) {
+    if (element.hlsPlayer) {
+      element.hlsPlayer.destroy();
+      element.hlsPlayer = null;
+    }
+    element.pause();
+    element.removeAttribute("src");
+    element.load();
+  }
+
+  // Play on the viewer's tap, once hls.js is there (the tap lets the sound play too).
+  function play(element) {
+    function start() {
+      var promise = element.play();
+      if (promise && promise.catch) promise.catch(function () {});
+    }
+    if (!hasMse) {
+      attach(element);
+      start();
+      return;
+    }
+    withHls(function () {
+      if (window.Hls.isSupported()) attachHls(element);
+      start();
+    });
+  }
+
+  window.KotikanavaPlayer = { attach: attach, detach: detach, play: play };
+
+  var media = Array.prototype.slice.call(document.querySelectorAll("[data-hls-src]"));
+  if (!media.length) return;
+  function attachAll() { media.forEach(attach); }
+  if (!hasMse || document.readyState === "complete") attachAll();
+  else window.addEventListener("load", attachAll);
 })();
