@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from streaming.live.packaging import AUDIO
+from streaming.live.packaging import AUDIO, WINDOW_PLAYLIST
 
 
 @dataclass(frozen=True)
@@ -147,3 +147,33 @@ def _segment_lines(flat, uri) -> list[str]:
 def _target(flat, target_seconds: int) -> int:
     longest = max((entry[0].duration for entry in flat), default=0)
     return max(target_seconds, math.ceil(round(longest, 3)))
+
+
+def live_master(variants: list[dict], audio_kbps: int) -> str:
+    """The live master: every rung (`name`, `width`, `height`, `fps`, `max_kbps`, `codec`),
+    smallest first, sharing one audio rendition, and the audio alone for listening only.
+
+    A live stream has no measured rates yet: each rung declares its ceiling plus the audio,
+    with a tenth for the fMP4 container, as both its peak and its average.
+    """
+    audio_bps = audio_kbps * 1100
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:7",
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+        f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,'
+        f'CHANNELS="2",URI="{AUDIO}/{WINDOW_PLAYLIST}"',
+    ]
+    for variant in sorted(variants, key=lambda v: v["width"] * v["height"]):
+        bandwidth = variant["max_kbps"] * 1100 + audio_bps
+        lines += [
+            f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},AVERAGE-BANDWIDTH={bandwidth},"
+            f'CODECS="{variant["codec"]},mp4a.40.2",RESOLUTION={variant["width"]}x'
+            f'{variant["height"]},FRAME-RATE={variant["fps"]:.3f},AUDIO="aud"',
+            f"{variant['name']}/{WINDOW_PLAYLIST}",
+        ]
+    lines += [
+        f'#EXT-X-STREAM-INF:BANDWIDTH={audio_bps},AVERAGE-BANDWIDTH={audio_bps},CODECS="mp4a.40.2"',
+        f"{AUDIO}/{WINDOW_PLAYLIST}",
+    ]
+    return "\n".join(lines) + "\n"

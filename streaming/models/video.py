@@ -149,7 +149,9 @@ class Video(CollectionMember, index.Indexed, models.Model):
 
     @property
     def download_url(self) -> str:
-        return self.output_url(DOWNLOAD) if self.has_video else ""
+        # A live recording whose runs share no picture size has none (see live.archive_media).
+        made = self.output_manifest.get("download_size", True) is not None
+        return self.output_url(DOWNLOAD) if self.has_video and made else ""
 
     @property
     def poster_url(self) -> str:

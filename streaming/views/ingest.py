@@ -1,7 +1,9 @@
 """nginx-rtmp's callbacks: on_publish, on_publish_done and on_update.
 
-nginx reads only the status class: 2xx admits, anything else refuses, and a 3xx would rename the
-stream, so these views never redirect. Only loopback and the configured ingest hosts are believed.
+nginx reads only the status class: 2xx admits, 3xx admits under the name in `Location`, anything
+else refuses. An admitted publish is renamed to its session's id, so the packager reads it back
+from loopback without ever knowing the key. Only loopback and the configured ingest hosts are
+believed.
 """
 
 import functools
@@ -68,7 +70,12 @@ def on_publish(request):
         _address(request.POST.get("addr", "")),
         timezone.now(),
     )
-    return _answer(decision.admitted)
+    if not decision.admitted:
+        return HttpResponseForbidden()
+    response = HttpResponse(status=302)
+    # Not an rtmp:// URL, so nginx-rtmp keeps the publish here and only renames the stream.
+    response["Location"] = str(decision.publisher.session.public_id)
+    return response
 
 
 @ingest_callback

@@ -62,10 +62,12 @@ class Ingest:
         self.processes.append(process)
         return process
 
-    def publish(self, key: str, seconds: float, log_name: str = "publisher.log"):
+    def publish(
+        self, key: str, seconds: float, log_name: str = "publisher.log", size: str = "320x180"
+    ):
         return self._start(
             ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "info", "-re"]
-            + ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15"]
+            + ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate=15"]
             + ["-f", "lavfi", "-i", "sine", "-t", str(seconds)]
             + ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30"]
             + ["-c:a", "aac", "-f", "flv", f"{self.url}/{key}"],
@@ -108,3 +110,22 @@ def ingest(live_server, tmp_path):
     finally:
         running.stop_all()
         _stop_group(server)
+
+
+@pytest.fixture
+def packaging(ingest, settings, tmp_path):
+    """The live supervisor in a thread of this test process, packaging from `ingest`."""
+    import threading
+
+    from streaming.live.supervisor import Supervisor
+
+    settings.KOTIKANAVA_RTMP_PORT = ingest.port
+    supervisor = Supervisor(work_dir=tmp_path / "packaging")
+    stop = threading.Event()
+    thread = threading.Thread(target=supervisor.run_forever, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield supervisor
+    finally:
+        stop.set()
+        thread.join(timeout=30)

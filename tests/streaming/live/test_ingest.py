@@ -145,7 +145,10 @@ def callback(client, call, key, clientid="5", addr="192.0.2.10"):
 @pytest.mark.django_db
 def test_callbacks_from_loopback_admit_and_end_a_publisher():
     session, key = make_session()
-    assert callback(Client(), "publish", key).status_code == 204
+    admitted = callback(Client(), "publish", key)
+    # Admitted under the session's id: the packager reads it back without knowing the key.
+    assert admitted.status_code == 302
+    assert admitted["Location"] == str(session.public_id)
     assert callback(Client(), "publish", key, clientid="6").status_code == 403
     assert callback(Client(), "update_publish", key).status_code == 204
     assert callback(Client(), "update_play", key, clientid="8").status_code == 204
@@ -167,24 +170,25 @@ def test_forged_callbacks_from_another_address_are_refused(settings):
     assert not LivePublisher.objects.exists()
 
     settings.KOTIKANAVA_INGEST_HOSTS = ["10.0.0.5"]
-    assert callback(Client(REMOTE_ADDR="10.0.0.5"), "publish", key).status_code == 204
+    assert callback(Client(REMOTE_ADDR="10.0.0.5"), "publish", key).status_code == 302
 
 
 @pytest.mark.django_db
 def test_callbacks_are_not_redirected_to_https(settings):
     settings.SECURE_SSL_REDIRECT = True
-    _, key = make_session()
-    assert callback(Client(), "publish", key).status_code == 204
+    session, key = make_session()
+    response = callback(Client(), "publish", key)
+    assert response.status_code == 302 and response["Location"] == str(session.public_id)
 
 
 @pytest.mark.django_db
-def test_run_ingest_writes_the_config_and_execs_nginx(settings, tmp_path, monkeypatch):
+def test_run_ingest_alone_writes_the_config_and_execs_nginx(settings, tmp_path, monkeypatch):
     _, key = make_session()
     assert rules.admit(key, "1", None, timezone.now()).admitted
     calls = []
     monkeypatch.setattr("os.execvp", lambda file, argv: calls.append(argv))
     settings.KOTIKANAVA_RTMP_PORT = 19350
-    call_command("run_ingest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("run_ingest", "--no-packager", stdout=open("/dev/null", "w"))  # noqa: SIM115
     conf = (tmp_path / "var" / "ingest" / "nginx.conf").read_text()
     assert "listen 127.0.0.1:19350;" in conf
     assert "on_publish http://127.0.0.1:8000/live/ingest/publish/;" in conf
@@ -211,7 +215,8 @@ def test_an_admitted_publisher_streams_and_loopback_reads_it(ingest, migrated_db
     assert session.state == LiveState.LIVE
     admitted = open_publishers(session).get()
 
-    reader = ingest.read(key, seconds=1)
+    assert ingest.read(key, seconds=1).wait(timeout=10) != 0, "the key is no stream name"
+    reader = ingest.read(str(session.public_id), seconds=1)
     assert reader.wait(timeout=10) == 0
     assert "Video: h264" in (ingest.log_dir / "reader.log").read_text()
     assert publisher.poll() is None
@@ -253,7 +258,7 @@ def test_a_second_publisher_is_refused_without_disturbing_the_first(ingest, migr
 
     second = ingest.publish(key, seconds=4, log_name="second.log")
     assert second.wait(timeout=6) != 0
-    reader = ingest.read(key, seconds=1)
+    reader = ingest.read(str(session.public_id), seconds=1)
     assert reader.wait(timeout=10) == 0, "the first publisher still streams"
     assert first.poll() is None
     assert list(open_publishers(session)) == [running]
