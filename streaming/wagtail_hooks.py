@@ -3,6 +3,7 @@ for live sessions and weekly series."""
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -242,7 +243,9 @@ class LiveSessionsPanel(Component):
         context = super().get_context_data(parent_context)
         since = timezone.now() - timedelta(days=self.failed_days)
         live = LiveSession.objects.filter(state=LiveState.LIVE).order_by("starts_at")
-        failed = LiveSession.objects.filter(state=LiveState.FAILED, ended_at__gte=since)
+        failed = LiveSession.objects.filter(
+            Q(state=LiveState.FAILED) | ~Q(failure_reason=""), ended_at__gte=since
+        )
         context["live"] = live[: self.limit]
         context["failed"] = failed.order_by("-ended_at")[: self.limit]
         return context

@@ -54,7 +54,7 @@ SUMMARY_LENGTH = ContentPage._meta.get_field("summary").max_length
 
 
 def draft_recording_page(session: LiveSession, video: Video) -> Page | None:
-    """Draft (once per session) and submit the recording's page; None when skipped."""
+    """Draft (once per recording) and submit the recording's page; None when skipped."""
     page_type = PAGE_TYPES.get(session.topic)
     topic = find_topic(session.topic, page_type) if page_type else None
     if topic is None:
@@ -66,10 +66,10 @@ def draft_recording_page(session: LiveSession, video: Video) -> Page | None:
         return None
     with transaction.atomic():
         record, created = LiveRecordingPage.objects.select_for_update().get_or_create(
-            session=session
+            video=video, defaults={"session": session}
         )
         if not created:
-            logger.info("Live session %s already has its page drafted", session.public_id)
+            logger.info("Live session %s's recording already has its page", session.public_id)
             return None
         with translation.override(topic.locale.language_code):
             page = _build_page(page_type, session, video, topic)

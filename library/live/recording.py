@@ -17,7 +17,9 @@ def recording_page(session: LiveSession) -> Page | None:
     if not session.video_id:
         return None
     published = Page.objects.live().public()
-    drafted = LiveRecordingPage.objects.filter(session=session).values_list("page", flat=True)
+    drafted = LiveRecordingPage.objects.filter(video=session.video_id).values_list(
+        "page", flat=True
+    )
     page = published.filter(pk__in=drafted.exclude(page=None)).first()
     if page is None:
         showing = content_pages_using_videos([session.video_id])

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LiveRecordingPage(models.Model):
-    """One row per live session whose recording the library has drafted a page for.
+    """One row per live recording the library has drafted a page for (a session resumed after
+    its grace period makes a second recording, and gets a second page).
 
     The row, not the page, makes drafting idempotent: a repeated `session_archived` signal finds
     it and does nothing, and a draft an editor deleted on purpose is not drafted again (its
@@ -13,10 +14,17 @@ class LiveRecordingPage(models.Model):
     pages.
     """
 
-    session = models.OneToOneField(
+    session = models.ForeignKey(
         "streaming.LiveSession",
         verbose_name=_("live session"),
         on_delete=models.CASCADE,
+        related_name="+",
+    )
+    video = models.OneToOneField(
+        "streaming.Video",
+        verbose_name=_("recording"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     page = models.ForeignKey(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from streaming.live import lifecycle
 from streaming.live.keys import session_for_key
 from streaming.models import LivePublisher, LiveSession, LiveState
 
@@ -36,10 +37,10 @@ def admit(key: str, client_id: str, address: str | None, now: datetime) -> Decis
     session = session_for_key(key)
     if session is None:
         return _refuse("wrong, rotated or unknown key", address)
-    if session.state in OVER:
-        return _refuse(f"session {session.pk} is {session.state}", address)
     if not _within_window(session, now):
         return _refuse(f"session {session.pk} is outside its publishing window", address)
+    if session.state in OVER and not lifecycle.resume_session(session.pk, now):
+        return _refuse(f"session {session.pk} is {session.state}", address)
     with transaction.atomic():
         _end_stale_publisher(session, now)
         try:
@@ -86,6 +87,20 @@ def update(client_id: str, name: str, now: datetime, publishing: bool = True) ->
     publisher.last_seen_at = now
     publisher.save(update_fields=["last_seen_at"])
     return True
+
+
+def end_silent_publishers(now: datetime) -> int:
+    """End every connection whose heartbeats stopped: the ingest server died, or its end was
+    lost. Their sessions then wait out the grace period like any other disconnect."""
+    stale_before = now - timedelta(seconds=settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS)
+    silent = LivePublisher.objects.filter(ended_at__isnull=True).filter(
+        Q(last_seen_at__lt=stale_before) | Q(last_seen_at__isnull=True, started_at__lt=stale_before)
+    )
+    for publisher in silent:
+        logger.warning(
+            "Publisher %s of session %s went silent", publisher.client_id, publisher.session_id
+        )
+    return silent.update(ended_at=now)
 
 
 def end_all_publishers(now: datetime) -> int:

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from streaming.live import packager, store
-from streaming.live.packaging import RUN_PLAYLIST, run_folder
+from streaming.live.packaging import AUDIO, RUN_PLAYLIST, run_folder
 from streaming.live.playlists import RunPlaylist, parse_run_playlist
 from streaming.models import LivePublisher, LiveRun, LiveSession
 from streaming.pipeline.config import PipelineConfig
@@ -77,7 +77,11 @@ class PackagerRun:
 
     @property
     def segment_count(self) -> int:
-        return min((len(p.segments) for p in self.playlists.values()), default=0)
+        """Segments complete in every rendition (none until each has its playlist)."""
+        expected = [rung["name"] for rung in self.run.rungs] + [AUDIO]
+        if not self.run.rungs or any(folder not in self.playlists for folder in expected):
+            return 0
+        return min(len(self.playlists[folder].segments) for folder in expected)
 
     def _work(self) -> None:
         try:
@@ -154,7 +158,7 @@ class PackagerRun:
                 if folder not in self._stored and playlist.init:
                     init = self.work / folder / Path(playlist.init).name
                     store.put_file(self.prefix + f"{folder}/{init.name}", init)
-                    if folder != "audio":
+                    if folder != AUDIO:
                         self.codecs[folder] = avc_codec_string(init)
                 for segment in playlist.segments[done:]:
                     name = Path(segment.uri).name
@@ -163,9 +167,12 @@ class PackagerRun:
                 self._stored[folder] = len(playlist.segments)
                 self.playlists[folder] = playlist
                 changed = True
-        if changed:
-            LiveRun.objects.filter(pk=self.run.pk).update(segments=self.segment_count)
         return changed
+
+    def save_progress(self) -> None:
+        """Record the segment count; called once the session's playlists name them, since a
+        count above zero is what offers the live playlist to viewers."""
+        LiveRun.objects.filter(pk=self.run.pk).update(segments=self.segment_count)
 
     @classmethod
     def adopt(cls, run: LiveRun, work_root: Path, config) -> "PackagerRun":

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from streaming.conf import pipeline_config
-from streaming.live import lifecycle
+from streaming.live import ingest, lifecycle
 from streaming.live.output import SessionOutput
 from streaming.live.runs import PackagerRun
 from streaming.models import LivePublisher, LiveRun, LiveSession, LiveState
@@ -82,6 +82,7 @@ class Supervisor:
 
     def step(self) -> None:
         now = self.clock()
+        ingest.end_silent_publishers(now)
         self._check_disk(now)
         self._start_missing()
         self._follow_runs(now)
@@ -142,6 +143,7 @@ class Supervisor:
             if packaged.sync():
                 output.add(packaged)
                 output.publish_windows()
+                packaged.save_progress()
             if packaged.running:
                 self._stop_if_publisher_left(publisher_id, packaged)
                 continue

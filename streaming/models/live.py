@@ -127,6 +127,17 @@ class LiveSession(models.Model):
     # When it went live, when it ended (the grace period passed, or an editor ended it).
     went_live_at = models.DateTimeField(_("went live at"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    # The editor who ended it ("End now"): such a session takes no more publishers, while one
+    # the grace period ended may be resumed within its window, making a further recording.
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Set once, when the archive task is queued: the session is then never archived twice.
     archive_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The recording made of it, once archived.

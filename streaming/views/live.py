@@ -2,16 +2,13 @@
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from streaming.live.access import may_see, may_watch_live
+from streaming.live.addresses import page_path
 from streaming.live.packaging import LIVE_MASTER
 from streaming.models import LiveSession, LiveState
-
-# The client page of a session, if an app provides one (the library does): a URL name, so the
-# media engine needs no import of it.
-SESSION_PAGE_URL_NAME = "live_session_page"
 
 
 @require_safe
@@ -25,23 +22,22 @@ def session_status(request, public_id):
 
 
 def status_of(request, session: LiveSession) -> dict:
-    live = session.state == LiveState.LIVE and may_watch_live(request, session)
+    # Offered once the packager has written a segment of every rendition (and so the master):
+    # a player given it earlier would meet a 404.
+    live = (
+        session.state == LiveState.LIVE
+        and may_watch_live(request, session)
+        and session.runs.filter(segments__gt=0).exists()
+    )
     video = session.video
     return {
         "state": session.state,
         "starts_at": session.starts_at.isoformat(),
         "live_playlist": _media_url(session.media_prefix + LIVE_MASTER) if live else None,
         "video_playlist": (video.master_url or None) if video else None,
-        "page": _page_url(session),
+        "page": page_path(session),
     }
 
 
 def _media_url(name: str) -> str:
     return reverse("media", kwargs={"path": name})
-
-
-def _page_url(session: LiveSession) -> str | None:
-    try:
-        return reverse(SESSION_PAGE_URL_NAME, kwargs={"public_id": session.public_id})
-    except NoReverseMatch:
-        return None

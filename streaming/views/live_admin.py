@@ -74,7 +74,8 @@ def state_context(session: LiveSession) -> dict:
         "session": session,
         "state_label": session.get_state_display(),
         "state_class": STATE_CLASSES.get(session.state, ""),
-        "failed": session.state == LiveState.FAILED,
+        # A session stopped by a fault and archived afterwards keeps its reason: still shown.
+        "failed": session.state == LiveState.FAILED or bool(session.failure_reason),
         "running": is_running(session),
         "recording_url": reverse("videos:edit", args=[session.video_id])
         if session.video_id
@@ -198,7 +199,7 @@ class EndSessionView(
 
     def post(self, request, *args, **kwargs):
         why = f"ended by {request.user.get_username()}"
-        if lifecycle.end_session(self.object.pk, timezone.now(), why):
+        if lifecycle.end_session(self.object.pk, timezone.now(), why, by=self.request.user):
             messages.success(
                 request,
                 _("The session was ended. If a stream was still running, it stops in a moment."),

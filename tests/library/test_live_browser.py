@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from library.models import LiveRecordingPage
-from streaming.models import LiveSession, LiveState, Video
+from streaming.models import LiveRun, LiveSession, LiveState, Video
 from tests.browser.conftest import AXE_PATH, LANDSCAPE
 from tests.library.tree import exercise_showing, exercise_topic
 
@@ -107,6 +107,7 @@ def test_page_follows_the_session_without_a_reload(migrated_db, live_server, bro
     assert axe_violations(tab) == []
 
     # Live: the player appears; nothing plays until the client taps the big button.
+    LiveRun.objects.create(session=session, number=1, segments=1)  # the packager's first
     set_state(session, LiveState.LIVE, went_live_at=timezone.now())
     tab.wait_for_selector("[data-live-state=live]", timeout=8_000)
     button = tab.locator("[data-live-play]")

@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 
 from library.live.schedule import HELSINKI, session_time
 from library.models import LiveRecordingPage
-from streaming.models import ArchivePolicy, LiveSession, LiveState, LiveVisibility, Video
+from streaming.models import (
+    ArchivePolicy,
+    LiveRun,
+    LiveSession,
+    LiveState,
+    LiveVisibility,
+    Video,
+)
 from tests.library.tree import exercise_showing, exercise_topic
 from tests.users import member
 
@@ -107,6 +114,10 @@ def test_unknown_session_is_404(client):
 
 def test_live_state_shows_the_live_player_without_autoplay(client):
     session = make_session(state=LiveState.LIVE, starts_at=timezone.now())
+    html = html_of(client, page_url(session))
+    assert "data-hls-src" not in html, "no player before the packager's first segments"
+    assert fi("The broadcast is starting. The picture appears here in a moment.") in html
+    LiveRun.objects.create(session=session, number=1, segments=1)
     html = html_of(client, page_url(session))
     assert 'data-live-state="live"' in html
     assert f'data-hls-src="/media/live/{session.public_id}/master.m3u8"' in html

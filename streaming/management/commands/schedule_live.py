@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from streaming.live.addresses import rtmp_url, status_url
+from streaming.live.addresses import page_url, rtmp_url, status_url
 from streaming.live.keys import issue_key
 from streaming.models import LiveSession, LiveTopic
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             "rtmp_url": rtmp_url(),
             "stream_key": key,
             "status_url": status_url(session),
-            "page_url": None,
+            "page_url": page_url(session),
         }
         if as_json:
             self.stdout.write(json.dumps(result))

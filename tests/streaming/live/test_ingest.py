@@ -89,11 +89,37 @@ def test_the_window_comes_from_the_settings(settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("state", [LiveState.ENDED, LiveState.ARCHIVED, LiveState.FAILED])
+@pytest.mark.parametrize("state", [LiveState.ENDED, LiveState.FAILED])
 def test_a_session_that_is_over_refuses_publishers(state):
+    """Ended: its recording is being made; failed: editors must look at it first."""
     session, key = make_session(state=state)
     assert not rules.admit(key, "7", None, timezone.now()).admitted
     assert not LivePublisher.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_archived_session_resumes_in_its_window_unless_an_editor_ended_it(django_user_model):
+    from streaming.models import Video
+
+    session, key = make_session(state=LiveState.ARCHIVED)
+    first = Video.objects.create(title="Tuolijumppa")
+    LiveSession.objects.filter(pk=session.pk).update(
+        video=first, ended_at=timezone.now(), archive_queued_at=timezone.now()
+    )
+    assert rules.admit(key, "7", None, timezone.now()).admitted
+    session.refresh_from_db()
+    assert session.state == LiveState.LIVE
+    assert session.video is None and session.archive_queued_at is None, "a new recording follows"
+    assert Video.objects.filter(pk=first.pk).exists(), "the first recording stays"
+
+    ended, key = make_session(state=LiveState.ARCHIVED)
+    editor = django_user_model.objects.create_user("toimittaja")
+    LiveSession.objects.filter(pk=ended.pk).update(ended_by=editor)
+    assert not rules.admit(key, "8", None, timezone.now()).admitted
+    outside, key = make_session(starts_in=timedelta(hours=-3), minutes=30, state=LiveState.ARCHIVED)
+    assert not rules.admit(key, "9", None, timezone.now()).admitted
+    outside.refresh_from_db()
+    assert outside.state == LiveState.ARCHIVED
 
 
 @pytest.mark.django_db

@@ -150,3 +150,91 @@ def test_an_editor_ending_the_session_stops_the_stream_and_archives_it(
     # nginx drops the publisher at its next heartbeat (every 10 s): the session is over.
     assert publisher.wait(timeout=25) != 0
     assert not live_file(session, "master.m3u8").exists(), "the live folder went with the archive"
+
+
+@live
+def test_a_publisher_back_after_the_grace_period_makes_a_second_recording(
+    packaging, ingest, migrated_db, settings
+):
+    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 1
+    session, key = make_session()
+    archived = lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED  # noqa: E731
+    assert ingest.publish(key, seconds=5).wait(timeout=20) == 0
+    assert wait_until(archived, timeout=30)
+    first = LiveSession.objects.get(pk=session.pk).video
+
+    assert ingest.publish(key, seconds=5, log_name="later.log").wait(timeout=20) == 0
+    assert wait_until(
+        lambda: archived() and LiveSession.objects.get(pk=session.pk).video_id != first.pk,
+        timeout=30,
+    )
+    session.refresh_from_db()
+    second = session.video
+    assert session.state == LiveState.ARCHIVED
+    first.refresh_from_db()
+    assert first.status == second.status == VideoStatus.READY
+    assert first.duration < 8 and second.duration < 8, "each recording holds only its own part"
+
+
+@live
+def test_a_full_disk_stops_the_session_cleanly_and_keeps_what_was_recorded(
+    packaging, ingest, migrated_db, settings
+):
+    session, key = make_session()
+    publisher = ingest.publish(key, seconds=60)
+    assert wait_until(
+        lambda: LiveRun.objects.filter(session=session, segments__gte=2).exists(), timeout=25
+    )
+    # The real free space of the packagers' disk is now below the limit.
+    settings.KOTIKANAVA_LIVE_MIN_FREE_BYTES = 1 << 60
+    recorded = lambda: LiveSession.objects.filter(  # noqa: E731
+        pk=session.pk, video__status=VideoStatus.READY
+    ).exists()
+    assert wait_until(recorded, timeout=30)
+    session.refresh_from_db()
+    assert session.state == LiveState.ARCHIVED, "what was recorded became the recording"
+    assert "disk is nearly full" in session.failure_reason, "and editors still see why it stopped"
+    assert session.video.status == VideoStatus.READY and session.video.duration >= 4
+    assert publisher.wait(timeout=25) != 0, "nginx dropped the publisher of the failed session"
+
+
+@live
+def test_a_restarted_supervisor_adopts_the_live_and_it_goes_on(
+    ingest, migrated_db, settings, tmp_path
+):
+    import threading
+
+    from streaming.live.supervisor import Supervisor
+
+    settings.KOTIKANAVA_RTMP_PORT = ingest.port
+    session, key = make_session()
+    publisher = ingest.publish(key, seconds=40)
+    crashed, stop = Supervisor(work_dir=tmp_path / "work"), threading.Event()
+    thread = threading.Thread(target=crashed.run_forever, args=(stop,), daemon=True)
+    thread.start()
+    assert wait_until(
+        lambda: LiveRun.objects.filter(session=session, segments__gte=2).exists(), timeout=25
+    )
+    (orphan,) = crashed.runs.values()
+    crashed.runs.clear()  # it dies without stopping its ffmpeg
+    stop.set()
+    thread.join(timeout=10)
+    assert orphan.process.poll() is None, "its ffmpeg outlived it"
+
+    restarted, stop = Supervisor(work_dir=tmp_path / "work"), threading.Event()
+    thread = threading.Thread(target=restarted.run_forever, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert wait_until(lambda: orphan.process.poll() is not None, timeout=10)
+        assert wait_until(
+            lambda: LiveRun.objects.filter(session=session, number=2, segments__gte=2).exists(),
+            timeout=25,
+        )
+        first = LiveRun.objects.get(session=session, number=1)
+        assert first.ended_at and first.segments >= 2, "what the first run wrote is kept"
+        assert publisher.poll() is None
+        session.refresh_from_db()
+        assert session.state == LiveState.LIVE
+    finally:
+        stop.set()
+        thread.join(timeout=30)

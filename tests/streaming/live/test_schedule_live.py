@@ -32,6 +32,9 @@ def test_schedule_live_prints_one_json_object_with_a_working_key_and_status():
     status = Client().get("/" + path).json()
     assert status["state"] == LiveState.SCHEDULED
     assert status["starts_at"] == session.starts_at.isoformat()
+    page = result["page_url"].split("://", 1)[1].split("/", 1)[1]
+    assert "/" + page == status["page"] == f"/fi/live/{session.public_id}/"
+    assert Client().get("/" + page).status_code == 200
 
 
 def test_schedule_live_takes_helsinki_local_time():

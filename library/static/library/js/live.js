@@ -101,7 +101,8 @@
   function swap(fresh) {
     var old = panel();
     var same = old.dataset.liveState === fresh.dataset.liveState &&
-      ("recordingPending" in old.dataset) === ("recordingPending" in fresh.dataset);
+      ("recordingPending" in old.dataset) === ("recordingPending" in fresh.dataset) &&
+      !old.querySelector("[data-hls-src]") === !fresh.querySelector("[data-hls-src]");
     if (same) return;
     var hadFocus = old.contains(document.activeElement);
     Array.prototype.forEach.call(old.querySelectorAll("video, audio"), function (media) {
@@ -173,7 +174,10 @@
       : get(root.dataset.statusUrl, "application/json")
         .then(function (response) { return response.json(); })
         .then(function (status) {
-          if (status.state !== current) return refreshPanel();
+          // Live, but the player came before the first segments: fetch it now they exist.
+          var waitingForPicture = status.state === "live" && status.live_playlist &&
+            !panel().querySelector("[data-hls-src]");
+          if (status.state !== current || waitingForPicture) return refreshPanel();
         });
     work.then(
       function () { failures = 0; },

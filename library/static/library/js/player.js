@@ -31,13 +31,17 @@
     if (started) element.play();
   }
 
-  // A live stream has no MP4 to fall back to: retry the network, recover the decoder.
-  function onFatalLive(hls, data) {
+  // A live stream has no MP4 to fall back to: retry the network, recover the decoder. A master
+  // playlist that never loaded (the packager was restarting) is asked for again.
+  function onFatalLive(hls, data, element) {
     if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
       hls.recoverMediaError();
-    } else {
-      window.setTimeout(function () { hls.startLoad(-1); }, 3000);
+      return;
     }
+    window.setTimeout(function () {
+      if (hls.levels && hls.levels.length) hls.startLoad(-1);
+      else hls.loadSource(element.dataset.hlsSrc);
+    }, 2000);
   }
 
   function attachHls(element) {
@@ -63,9 +67,12 @@
         hls.startLoad(-1);
       }
     });
+    hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+      if (started) hls.startLoad(-1); // a playlist loaded again after the viewer pressed play
+    });
     hls.on(window.Hls.Events.ERROR, function (_event, data) {
       if (!data.fatal) return;
-      if (live) onFatalLive(hls, data);
+      if (live) onFatalLive(hls, data, element);
       else onFatalRecording(hls, element, started);
     });
     hls.loadSource(element.dataset.hlsSrc);
