@@ -40,22 +40,15 @@ class LiveState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class LiveSeries(models.Model):
-    """A weekly session (the Tuesday chair exercises): its occurrences are `LiveSession`s, made
-    when the series is created, each with its own page, key and archive."""
+class LivePlan(models.Model):
+    """What editors plan for a broadcast, whether one session or a weekly series of them."""
 
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     topic = models.CharField(
         _("topic"), max_length=20, choices=LiveTopic.choices, default=LiveTopic.EXERCISE
     )
-    first_starts_at = models.DateTimeField(_("first session starts at"))
     planned_minutes = models.PositiveSmallIntegerField(_("planned duration (minutes)"), default=45)
-    weeks = models.PositiveSmallIntegerField(
-        _("number of weekly sessions"),
-        default=8,
-        validators=[MinValueValidator(1), MaxValueValidator(52)],
-    )
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("host"),
@@ -72,6 +65,21 @@ class LiveSeries(models.Model):
     )
     archive_policy = models.CharField(
         _("archive"), max_length=20, choices=ArchivePolicy.choices, default=ArchivePolicy.REVIEW
+    )
+
+    class Meta:
+        abstract = True
+
+
+class LiveSeries(LivePlan):
+    """A weekly session (the Tuesday chair exercises): its occurrences are `LiveSession`s, made
+    when the series is created, each with its own page, key and archive."""
+
+    first_starts_at = models.DateTimeField(_("first session starts at"))
+    weeks = models.PositiveSmallIntegerField(
+        _("number of weekly sessions"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,34 +92,11 @@ class LiveSeries(models.Model):
         return self.title
 
 
-class LiveSession(models.Model):
+class LiveSession(LivePlan):
     """One planned broadcast: its schedule, its stream key (stored hashed) and its state."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-    topic = models.CharField(
-        _("topic"), max_length=20, choices=LiveTopic.choices, default=LiveTopic.EXERCISE
-    )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
-    planned_minutes = models.PositiveSmallIntegerField(_("planned duration (minutes)"), default=45)
-    host = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("host"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    visibility = models.CharField(
-        _("visibility"),
-        max_length=20,
-        choices=LiveVisibility.choices,
-        default=LiveVisibility.PUBLIC,
-    )
-    archive_policy = models.CharField(
-        _("archive"), max_length=20, choices=ArchivePolicy.choices, default=ArchivePolicy.REVIEW
-    )
     series = models.ForeignKey(
         LiveSeries,
         verbose_name=_("weekly series"),
