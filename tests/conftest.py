@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,6 +38,11 @@ def _isolated_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Wagtail keeps the sites' root paths in the cache: rows rolled back with a test must not
+    # leave their paths to the next one.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -62,7 +62,7 @@ def archive_session(session_id: int) -> Video | None:
         logger.warning("Session %s: left out of the archive: %s", session_id, why)
     if plan.empty:
         # A session that failed during the live keeps the reason it failed for.
-        nothing = _("Nothing was recorded: no picture and sound reached the server.")
+        nothing = _("Nothing was recorded: no picture or sound reached the server.")
         _fail(session_id, None, nothing, states=[LiveState.ENDED])
         return None
 
@@ -213,5 +213,5 @@ def _discard_video(video_id: int) -> None:
 def _storage_failure() -> str:
     return _(
         "The recording could not be saved. Nothing recorded was lost: an administrator can "
-        "try the archive again."
+        "try archiving again."
     )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -149,7 +150,9 @@ class RotateKeyView(generic.PermissionCheckedMixin, View):
     def post(self, request, pk):
         session = get_object_or_404(LiveSession, pk=pk)
         remember_key(request, session, issue_key(session))
-        messages.success(request, _("The stream key was changed. The old key no longer works."))
+        messages.success(
+            request, gettext("The stream key was changed. The old key no longer works.")
+        )
         return redirect(self.edit_url_name, pk)
 
 
@@ -202,8 +205,10 @@ class EndSessionView(
         if lifecycle.end_session(self.object.pk, timezone.now(), why, by=self.request.user):
             messages.success(
                 request,
-                _("The session was ended. If a stream was still running, it stops in a moment."),
+                gettext(
+                    "The session was ended. If a stream was still running, it stops in a moment."
+                ),
             )
         else:
-            messages.warning(request, _("The session had already ended."))
+            messages.warning(request, gettext("The session had already ended."))
         return redirect(self.get_success_url())

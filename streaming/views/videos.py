@@ -12,8 +12,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views import View
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -162,18 +162,20 @@ class ReviewChangeView(generic.PermissionCheckedMixin, View):
         requester = video.pending_requested_by
         own = requester is not None and requester.pk == request.user.pk
         if not video.has_pending_changes:
-            messages.warning(request, _("Nothing is waiting for approval."))
+            messages.warning(request, gettext("Nothing is waiting for approval."))
         elif action == "approve" and may_approve(request.user, video):
             if moderation.approve(video):
-                messages.success(request, _("The change is approved: clients see it now."))
+                messages.success(request, gettext("The change is approved: clients see it now."))
             else:
                 messages.error(
                     request,
-                    _("The video changed in the meantime, so this change no longer fits it."),
+                    gettext("The video changed in the meantime, so this change no longer fits it."),
                 )
         elif action == "reject" and (own or may_approve(request.user, video)):
             moderation.reject(video)
-            messages.success(request, _("The change is rejected: clients keep the published one."))
+            messages.success(
+                request, gettext("The change is rejected: clients keep the published one.")
+            )
         else:
             raise PermissionDenied
         return redirect(self.edit_url_name, pk)
@@ -200,7 +202,7 @@ class ProcessVideoView(generic.PermissionCheckedMixin, View):
         else:
             messages.warning(
                 request,
-                _("“%(title)s” cannot be processed now.") % {"title": video.title},
+                gettext("“%(title)s” cannot be processed now.") % {"title": video.title},
             )
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
