@@ -96,6 +96,10 @@ def run_playlist_name(number: int, rung: str) -> str:
     return f"{run_folder(number)}/{rung}/{RUN_PLAYLIST}"
 
 
+# Shorter than one frame at 30 fps: nothing a player or the poster could use.
+MIN_SEGMENT_SECONDS = 0.03
+
+
 def plan_recording(
     runs: list[tuple[int, list[dict]]], texts: dict[str, str], sizes: dict[str, int]
 ) -> Plan:
@@ -130,12 +134,15 @@ def plan_recording(
 
 
 def _stored_part(playlist: RunPlaylist, sizes: dict[str, int]) -> RunPlaylist:
-    """The segments up to the first one storage does not hold (none without the init)."""
+    """The segments up to the first one storage does not hold (none without the init).
+
+    A segment of no length (ffmpeg cut off as it began one) holds no frame to play or show.
+    """
     if playlist.init not in sizes:
         return RunPlaylist(playlist.init, (), playlist.ended)
     kept = []
     for segment in playlist.segments:
-        if segment.uri not in sizes:
+        if segment.uri not in sizes or segment.duration < MIN_SEGMENT_SECONDS:
             break
         kept.append(segment)
     return RunPlaylist(playlist.init, tuple(kept), playlist.ended)

@@ -104,6 +104,7 @@ def ingest(live_server, tmp_path):
         start_new_session=True,
     )
     running = Ingest(config.port, tmp_path)
+    running.server = server
     try:
         _wait_for_port(config.port, server)
         yield running

@@ -127,6 +127,7 @@ def test_a_stream_ffmpeg_cannot_read_fails_the_session_with_a_reason(
     )
     session.refresh_from_db()
     assert "H.264" in session.failure_reason
+    assert status(session)["state"] == "failed"
 
 
 @live
@@ -238,3 +239,24 @@ def test_a_restarted_supervisor_adopts_the_live_and_it_goes_on(
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+@live
+def test_what_was_received_is_archived_when_the_ingest_server_dies(
+    packaging, ingest, migrated_db, settings
+):
+    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 1
+    # Just over nginx's heartbeat interval (10 s), so only a dead server's publisher is silent.
+    settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS = 12
+    session, key = make_session()
+    ingest.publish(key, seconds=60)
+    assert wait_until(
+        lambda: LiveRun.objects.filter(session=session, segments__gte=3).exists(), timeout=25
+    )
+    # nginx dies: no on_publish_done will ever come for this publisher.
+    os.killpg(ingest.server.pid, signal.SIGKILL)
+    assert wait_until(
+        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=40
+    )
+    session.refresh_from_db()
+    assert session.video.status == VideoStatus.READY and session.video.duration >= 6
