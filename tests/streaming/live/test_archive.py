@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Collection
 
 from streaming.live import archive
@@ -219,7 +219,10 @@ def test_a_session_without_segments_fails_with_a_reason(tmp_path):
     assert archive.archive_session(session.pk) is None
     session.refresh_from_db()
     assert session.state == LiveState.FAILED
-    assert session.failure_reason.startswith("Nothing was recorded")
+    # Stored in the site's language (Finnish), for the editors who read it.
+    assert session.failure_reason == in_finnish(
+        "Nothing was recorded: no picture or sound reached the server."
+    )
     assert not Video.objects.exists()
 
 
@@ -231,7 +234,10 @@ def test_a_storage_failure_marks_the_session_failed_and_keeps_what_was_recorded(
     assert archive.archive_session(session.pk) is None
     session.refresh_from_db()
     assert session.state == LiveState.FAILED
-    assert "Nothing recorded was lost" in session.failure_reason
+    assert session.failure_reason == in_finnish(
+        "The recording could not be saved. Nothing recorded was lost: an administrator can "
+        "try archiving again."
+    )
     assert session.video is None
     assert not Video.objects.exists()
     assert stored_path(f"{session.media_prefix}r2/v234/seg_00002.m4s").exists()
@@ -298,3 +304,10 @@ def test_on_s3_segments_are_copied_by_the_server(recorded, s3_server, bucket, tm
     s3_server.client.download_file(bucket, video.output_path("download.mp4"), str(download))
     duration = float(probe(download, "-show_entries", "format=duration")["format"]["duration"])
     assert abs(duration - TOTAL) < 0.5
+
+
+def in_finnish(message: str) -> str:
+    with translation.override("fi"):
+        translated = translation.gettext(message)
+    assert translated != message, "the message has a Finnish translation"
+    return translated

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from streaming.live.keys import issue_key
+from streaming.live.supervisor import DISK_FULL, _reason
 from streaming.models import LiveRun, LiveSession, LiveState, VideoStatus
 from tests.streaming.live.test_ingest import wait_until
 
@@ -194,7 +195,7 @@ def test_a_full_disk_stops_the_session_cleanly_and_keeps_what_was_recorded(
     assert wait_until(recorded, timeout=30)
     session.refresh_from_db()
     assert session.state == LiveState.ARCHIVED, "what was recorded became the recording"
-    assert "disk is nearly full" in session.failure_reason, "and editors still see why it stopped"
+    assert session.failure_reason == _reason(DISK_FULL), "and editors still see why it stopped"
     assert session.video.status == VideoStatus.READY and session.video.duration >= 4
     assert publisher.wait(timeout=25) != 0, "nginx dropped the publisher of the failed session"
 
