@@ -23,3 +23,10 @@ def content_pages_using_videos(video_ids):
     for path in _video_page_paths():
         condition |= Q(**{path: video_ids})
     return Page.objects.filter(condition) if condition else Page.objects.none()
+
+
+@hooks.register("register_admin_viewset")
+def register_accessibility_feedback():
+    from library.feedback.viewsets import accessibility_feedback_viewset
+
+    return accessibility_feedback_viewset

@@ -235,6 +235,26 @@ AXES_HTTP_RESPONSE_CODE = 429
 # How many reverse proxies of our own add to X-Forwarded-For (0: use the connection's address).
 KOTIKANAVA_TRUSTED_PROXIES = env_int("KOTIKANAVA_TRUSTED_PROXIES", 0)
 
+# E-mail (accessibility feedback notices to editors, Wagtail's moderation mails): printed on the
+# console unless an SMTP server is named.
+EMAIL_HOST = os.environ.get("KOTIKANAVA_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("KOTIKANAVA_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("KOTIKANAVA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KOTIKANAVA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KOTIKANAVA_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("KOTIKANAVA_FROM_EMAIL", "kotikanava@localhost")
+
+# Accessibility feedback (library/feedback): kept this many days, then deleted by
+# `manage.py delete_old_feedback`; at most this many messages per address per window.
+KOTIKANAVA_FEEDBACK_RETENTION_DAYS = env_int("KOTIKANAVA_FEEDBACK_RETENTION_DAYS", 365)
+KOTIKANAVA_FEEDBACK_RATE_LIMIT = env_int("KOTIKANAVA_FEEDBACK_RATE_LIMIT", 5)
+KOTIKANAVA_FEEDBACK_RATE_WINDOW_MINUTES = env_int("KOTIKANAVA_FEEDBACK_RATE_WINDOW_MINUTES", 60)
+
 # HTTPS. DJANGO_HTTPS=1 when the site is served over HTTPS (DJANGO_SECURE_COOKIES=1 is the old
 # name): secure cookies, redirect to HTTPS, HSTS. Behind a TLS-terminating proxy, name the header
 # it sets, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.

@@ -3,6 +3,8 @@
 Plain data, so that the loader stays short and a newcomer can see at once what the demo holds.
 """
 
+from datetime import date
+
 HOME = {
     "slug": "kotikanava",
     "title": "Kotikanava",
@@ -174,18 +176,67 @@ GUIDES = [
     },
 ]
 
-INFO_PAGES = [
-    {
-        "slug": "saavutettavuus",
-        "title": "Saavutettavuusseloste",
-        "body": (
-            "<p>Kotikanava pyrkii täyttämään digipalvelulain (306/2019) ja WCAG 2.2 "
-            "AA -tason vaatimukset.</p>"
-            "<h2>Palaute</h2><p>Jos huomaat saavutettavuusongelman, kerro siitä ohjaajallesi "
-            "tai lähetä palautetta osoitteeseen saavutettavuus@example.fi.</p>"
-        ),
-    },
-]
+INFO_PAGES = []
+
+# The accessibility statement (library.models.statement): one per language home.
+STATEMENT = {
+    "slug": "saavutettavuus",
+    "title": "Saavutettavuusseloste",
+    "body": (
+        "<p>Tämä saavutettavuusseloste koskee Kotikanava-palvelua. Hyvinvointialue haluaa, että "
+        "jokainen asiakas voi katsoa ja kuunnella Kotikanavan sisältöjä. Palvelun pitää täyttää "
+        "digipalvelulain (306/2019) vaatimukset ja WCAG 2.1 -ohjeiden A- ja AA-tasot.</p>"
+    ),
+    "compliance": "partial",
+    "prepared_on": date(2026, 3, 2),
+    "updated_on": date(2026, 11, 2),
+    "non_accessible_content": (
+        "<p>Kaikki sisältö ei vielä ole saavutettavaa:</p><ul>"
+        "<li>Osa vanhoista videoista on ilman tekstitystä (WCAG 1.2.2). Lisäämme tekstitykset "
+        "vuoden 2027 alkuun mennessä. Voit pyytää videon sisällön tekstinä palautelomakkeella.</li>"
+        "<li>Suorien lähetysten aikana ei ole reaaliaikaista tekstitystä (WCAG 1.2.4). "
+        "Tallenteet tekstitetään 14 päivän kuluessa lähetyksestä.</li>"
+        "<li>Osa ohjeiden kuvakaappauksista on kuvattu vain lyhyesti (WCAG 1.1.1).</li></ul>"
+    ),
+    "assessment": (
+        "Arvioimme saavutettavuuden itse automaattisilla testeillä (axe-core) ja kokeilemalla "
+        "palvelua ruudunlukijalla ja näppäimistöllä."
+    ),
+    "feedback_contact": (
+        "<p>Voit myös lähettää sähköpostia osoitteeseen saavutettavuus@example.fi tai kertoa "
+        "asiasta omalle ohjaajallesi. Vastaamme 14 päivän kuluessa.</p>"
+    ),
+    "supervisory_authority": (
+        "<p>Liikenne- ja viestintävirasto Traficom<br>Saavutettavuuden valvonta<br>"
+        "saavutettavuusvaatimukset.fi</p>"
+    ),
+}
+# The statement in Swedish, for its translated copy.
+STATEMENT_SV = {
+    "body": (
+        "<p>Detta tillgänglighetsutlåtande gäller tjänsten Kotikanava. Tjänsten ska uppfylla "
+        "kraven i lagen om tillhandahållande av digitala tjänster (306/2019) och nivåerna A och "
+        "AA i WCAG 2.1.</p>"
+    ),
+    "non_accessible_content": (
+        "<p>Allt innehåll är ännu inte tillgängligt:</p><ul>"
+        "<li>En del äldre videor saknar textning (WCAG 1.2.2). Vi textar dem före början av "
+        "2027. Du kan be om videons innehåll som text via formuläret.</li>"
+        "<li>Direktsändningar har ingen textning i realtid (WCAG 1.2.4). Inspelningarna textas "
+        "inom 14 dagar.</li></ul>"
+    ),
+    "assessment": (
+        "Vi har bedömt tillgängligheten själva med automatiska tester (axe-core) och med "
+        "skärmläsare och tangentbord."
+    ),
+    "feedback_contact": (
+        "<p>Du kan också skicka e-post till saavutettavuus@example.fi. Vi svarar inom 14 dagar.</p>"
+    ),
+    "supervisory_authority": (
+        "<p>Transport- och kommunikationsverket Traficom<br>Tillsynen över "
+        "tillgänglighet<br>tillganglighetskrav.fi</p>"
+    ),
+}
 
 # Swedish titles for the translated tree (the body text stays Finnish until translated).
 SWEDISH_TITLES = {

@@ -11,7 +11,15 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from library.demo import content, media
-from library.models import ExercisePage, GuidePage, HomePage, InfoPage, RecipePage, TopicPage
+from library.models import (
+    AccessibilityStatementPage,
+    ExercisePage,
+    GuidePage,
+    HomePage,
+    InfoPage,
+    RecipePage,
+    TopicPage,
+)
 from streaming.models import Video
 from streaming.processing import request_processing
 
@@ -37,7 +45,9 @@ class DemoLoader:
                 self.child(topic, model, self.content_fields(model, page_data))
         for info in content.INFO_PAGES:
             self.child(home, InfoPage, info)
+        self.statement(home)
         self.translate(home, "sv", content.SWEDISH_TITLES)
+        self.translate_statement(home, "sv", content.STATEMENT_SV)
         return home
 
     def home(self) -> HomePage:
@@ -132,3 +142,27 @@ class DemoLoader:
             copy.title = titles.get(page.slug, page.title)
             copy.save_revision().publish()
             self.log(f"Translated {page.title} -> {copy.title}")
+
+    def statement(self, home: HomePage) -> InfoPage:
+        """The accessibility statement. A database made before it had its own page type holds a
+        plain information page under the same slug: that one is kept (delete it to get this)."""
+        existing = InfoPage.objects.child_of(home).filter(slug=content.STATEMENT["slug"]).first()
+        if existing:
+            return existing
+        return self.child(home, AccessibilityStatementPage, dict(content.STATEMENT))
+
+    def translate_statement(self, home: HomePage, language: str, fields: dict) -> None:
+        """Give the statement's fresh translation its own language's text."""
+        copies = AccessibilityStatementPage.objects.filter(
+            locale__language_code=language,
+            translation_key__in=AccessibilityStatementPage.objects.child_of(home).values(
+                "translation_key"
+            ),
+        )
+        for copy in copies:
+            if copy.body != content.STATEMENT["body"]:
+                continue  # already translated
+            for name, value in fields.items():
+                setattr(copy, name, value)
+            copy.save_revision().publish()
+            self.log(f"Translated the text of {copy.title}")

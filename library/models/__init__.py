@@ -6,9 +6,12 @@ from library.models.guide import GuidePage
 from library.models.home import HomePage, InfoPage
 from library.models.live import LiveRecordingPage
 from library.models.recipe import RecipePage
+from library.models.statement import AccessibilityFeedback, AccessibilityStatementPage
 from library.models.topic import TopicPage
 
 __all__ = [
+    "AccessibilityFeedback",
+    "AccessibilityStatementPage",
     "ContentPage",
     "ContentPageTag",
     "ExercisePage",
