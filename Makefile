@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 # System packages the project needs (Debian 12 names).
-APT_PACKAGES := ffmpeg gettext chromium nginx-light libnginx-mod-rtmp
+APT_PACKAGES := ffmpeg gettext chromium nginx-light libnginx-mod-rtmp libvoikko1 voikko-fi
 APT_COMMANDS := ffmpeg ffprobe msgfmt chromium nginx
 
 .PHONY: run test setup system-packages python-packages frontend messages database demo lint clean
@@ -31,6 +31,7 @@ setup: system-packages python-packages frontend messages database
 system-packages:
 	@missing=""; for cmd in $(APT_COMMANDS); do command -v $$cmd >/dev/null || missing=1; done; \
 	[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing=1; \
+	[ -f /usr/lib/voikko/5/mor-standard/mor.vfst ] && ls /usr/lib/*/libvoikko.so.1 >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Locale
 
 from library.models import ContentPage
+from library.search.query import search_pages
 
 RESULTS_PER_PAGE = 12
 MAX_QUERY_LENGTH = 200
@@ -13,8 +14,9 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = []
     if query:
-        pages = ContentPage.objects.live().public().filter(locale=Locale.get_active())
-        results = pages.search(query)
+        locale = Locale.get_active()
+        pages = ContentPage.objects.live().public().filter(locale=locale)
+        results = search_pages(pages, query, locale.language_code)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from library.choices import Level
+from library.search.fields import BaseFormsField
 from studio.forms import PageForm
 
 PLAIN_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -71,6 +72,8 @@ class ContentPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary", boost=2),
+        index.AutocompleteField("summary"),
+        BaseFormsField(),
         index.SearchField("easy_read"),
         index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
         index.FilterField("level"),
