@@ -9,11 +9,14 @@ Once the access check has passed, a file leaves one of three ways:
 
 import posixpath
 import re
+import unicodedata
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 from django.utils.encoding import iri_to_uri
+from django.utils.text import slugify
 from django.views import static
 
 from streaming import files
@@ -27,11 +30,35 @@ PRIVATE_FILE = "private, max-age=3600"
 SIGNED_REDIRECT = "private, max-age=60"
 
 
-def deliver(request, name: str, *, public: bool) -> HttpResponse:
-    """The checked file `name` for this request; a bare 404 if it is not stored."""
+def download_filename(title: str) -> str:
+    """A saved video's file name from its title: "Käsien pesu" -> "käsien-pesu.mp4".
+
+    Finnish and Swedish letters are kept (`content_disposition` adds an ASCII fallback).
+    """
+    return (slugify(title, allow_unicode=True)[:80].strip("-_") or "video") + ".mp4"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header every browser reads: an ASCII name ("kasien-pesu.mp4") and, when
+    the name has other letters, the exact one as RFC 6266's filename*."""
+    decomposed = unicodedata.normalize("NFKD", filename)
+    ascii_name = decomposed.encode("ascii", "ignore").decode("ascii").replace('"', "")
+    if not ascii_name.removesuffix(".mp4").strip("-_."):
+        ascii_name = "video.mp4"  # a title in letters with no ASCII likeness
+    header = f'attachment; filename="{ascii_name}"'
+    if ascii_name != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
+def deliver(request, name: str, *, public: bool, filename: str = "") -> HttpResponse:
+    """The checked file `name` for this request; a bare 404 if it is not stored.
+
+    With `filename`, the file is offered for saving under that name.
+    """
     storage = default_storage
     if hasattr(storage, "signed_url"):
-        return _from_bucket(storage, name)
+        return _from_bucket(storage, name, filename)
     if settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX:
         response = HttpResponse()
         response["X-Accel-Redirect"] = settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX + iri_to_uri(name)
@@ -40,6 +67,8 @@ def deliver(request, name: str, *, public: bool) -> HttpResponse:
             response = static.serve(request, name, document_root=storage.location)
         except Http404:
             return not_found()
+    if filename and response.status_code in (200, 304):
+        response["Content-Disposition"] = content_disposition(filename)
     return _labelled(response, name, public)
 
 
@@ -71,10 +100,30 @@ def signed_playlist(text: str, folder: str, sign) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _from_bucket(storage, name: str) -> HttpResponse:
+def _signed_download_url(storage, name: str, expire: int, filename: str) -> str:
+    """As `storage.signed_url`, with S3 told to send the file under `filename`
+    (the signed ResponseContentDisposition parameter)."""
+    from storages.utils import clean_name
+
+    return storage.connection.meta.client.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": storage.bucket.name,
+            "Key": storage._normalize_name(clean_name(name)),
+            "ResponseContentDisposition": content_disposition(filename),
+        },
+        ExpiresIn=expire,
+    )
+
+
+def _from_bucket(storage, name: str, filename: str = "") -> HttpResponse:
     expire = settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
     if not name.endswith(PLAYLIST_SUFFIX):
-        response = HttpResponseRedirect(storage.signed_url(name, expire))
+        if filename:
+            url = _signed_download_url(storage, name, expire, filename)
+        else:
+            url = storage.signed_url(name, expire)
+        response = HttpResponseRedirect(url)
         response["Cache-Control"] = SIGNED_REDIRECT
         return response
     try:

@@ -326,6 +326,8 @@ LOGGING = {
 }
 
 
+KOTIKANAVA_CAPTIONS_ON_BY_DEFAULT = env_bool("KOTIKANAVA_CAPTIONS_ON_BY_DEFAULT", True)
+
 # Media pipeline: overrides of streaming.pipeline.config.PipelineConfig (ladder, limits, ...).
 KOTIKANAVA_PIPELINE = {}
 # Where workers keep temporary files while transcoding (needs room for a few originals).

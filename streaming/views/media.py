@@ -9,9 +9,10 @@ import re
 from django.db.models.fields.json import KT
 
 from streaming.access import may_manage, viewing
-from streaming.delivery import deliver, not_found
+from streaming.delivery import deliver, download_filename, not_found
 from streaming.live.access import may_watch_live
 from streaming.models import LiveSession, LiveVisibility, Video
+from streaming.pipeline.download import DOWNLOAD
 
 VIDEO_FILE = re.compile(r"videos/(?P<video_id>\d+)/.+")
 
@@ -23,12 +24,12 @@ def serve_video_file(request, name: str):
     video_id = int(match["video_id"])
     video = (
         Video.objects.filter(pk=video_id)
-        .values("output_prefix", media_prefix=KT("output_manifest__media_prefix"))
+        .values("title", "output_prefix", media_prefix=KT("output_manifest__media_prefix"))
         .first()
     )
     if video is None:
         return not_found()
-    published = [prefix for prefix in video.values() if prefix]
+    published = [prefix for prefix in (video["output_prefix"], video["media_prefix"]) if prefix]
     if published and name.startswith(tuple(published)):
         access = viewing(request, video_id)
         allowed, public = access.allowed, access.public
@@ -36,7 +37,8 @@ def serve_video_file(request, name: str):
         allowed, public = may_manage(request.user), False
     if not allowed:
         return not_found()
-    return deliver(request, name, public=public)
+    filename = download_filename(video["title"]) if name.endswith("/" + DOWNLOAD) else ""
+    return deliver(request, name, public=public, filename=filename)
 
 
 LIVE_FILE = re.compile(r"live/(?P<public_id>[0-9a-f-]{36})/.+")

@@ -18,8 +18,29 @@
     return element.paused && !element.played.length && element.readyState === 0;
   }
 
+  // Native HLS (iPad Safari) lists the master playlist's subtitle tracks itself, the same
+  // captions as the page's <track> elements: those go, so no language is listed twice, and the
+  // playlist's track in the language the page chose is shown instead.
+  function useStreamCaptions(element) {
+    var shown = "";
+    Array.prototype.slice.call(element.querySelectorAll("track")).forEach(function (track) {
+      if (track.kind !== "captions" && track.kind !== "subtitles") return;
+      if (!shown && (track.default || track.track.mode === "showing")) shown = track.srclang;
+      track.parentNode.removeChild(track);
+    });
+    if (!shown || !element.textTracks.addEventListener) return;
+    element.textTracks.addEventListener("addtrack", function onTrack(event) {
+      var track = event.track;
+      if ((track.kind === "captions" || track.kind === "subtitles") && track.language === shown) {
+        track.mode = "showing";
+        element.textTracks.removeEventListener("addtrack", onTrack);
+      }
+    });
+  }
+
   function attachNative(element) {
     if (!untouched(element)) return;
+    useStreamCaptions(element);
     element.src = element.dataset.hlsSrc;
   }
 
@@ -54,7 +75,13 @@
       abrEwmaDefaultEstimate: 150000,
       capLevelToPlayerSize: true,
       maxBufferLength: 20,
-      // Captions come from the page's own <track> elements (they work with every source).
+      // Captions come from the page's own <track> elements (they work with every source). hls.js
+      // must leave them alone: its subtitle track controller disables every captions track but
+      // the master playlist's subtitle track it has chosen (none), which empties ours. Without
+      // these controllers it neither selects, disables nor clears text tracks.
+      subtitleTrackController: null,
+      subtitleStreamController: null,
+      timelineController: null,
       enableWebVTT: false,
       enableIMSC1: false,
       enableCEA708Captions: false

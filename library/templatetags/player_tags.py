@@ -1,0 +1,51 @@
+"""Template tags for a page's video: default captions, transcript, saved file name, and the
+language a page's text is really in."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from wagtail.models import Locale
+
+from library.transcripts import choose_track, transcript_for
+from streaming.delivery import download_filename as _download_filename
+
+register = template.Library()
+
+
+@register.simple_tag
+def default_caption_language(video) -> str:
+    """The caption track shown when playback starts: the page's language if the video has it,
+    else its first track; none when the site turns captions off by default."""
+    if not getattr(settings, "KOTIKANAVA_CAPTIONS_ON_BY_DEFAULT", True):
+        return ""
+    track = choose_track(video.published_captions, translation.get_language() or "")
+    return track["language"] if track else ""
+
+
+@register.simple_tag
+def video_transcript(video):
+    return transcript_for(video, translation.get_language() or "")
+
+
+@register.filter
+def download_filename(title: str) -> str:
+    return _download_filename(title)
+
+
+@register.simple_tag
+def text_language(page, field: str) -> str:
+    """The language of `page.<field>` as shown.
+
+    A translated page starts as a copy of its source (Wagtail's simple translation), so until
+    someone translates a field it still holds the source language's text: that text is marked
+    with the source's language, not the page's.
+    """
+    own = page.locale.language_code
+    value = getattr(page, field, None)
+    default = Locale.get_default()
+    if not value or page.locale_id == default.pk:
+        return own
+    source = page.get_translation_or_none(default)
+    if source is not None and getattr(source.specific, field, None) == value:
+        return default.language_code
+    return own
