@@ -17,7 +17,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     base_form_class = PageForm
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["library.TopicPage", "library.InfoPage"]
+    subpage_types = ["library.TopicPage", "library.InfoPage", "library.AccessibilityStatementPage"]
     max_count_per_parent = 1
     template = "library/home_page.html"
 

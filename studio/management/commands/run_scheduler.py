@@ -9,7 +9,10 @@ from streaming.uploads import clean_stale_sessions
 
 
 class Command(BaseCommand):
-    help = "Run periodic jobs (scheduled publishing, dead jobs, stale uploads) until stopped."
+    help = (
+        "Run periodic jobs (scheduled publishing, dead jobs, stale uploads, old feedback) "
+        "until stopped."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60, help="Seconds between runs.")
@@ -24,5 +27,6 @@ class Command(BaseCommand):
             call_command("publish_scheduled", verbosity=0)
             recover_dead_jobs()  # the workers do this too; here it also covers idle ones
             clean_stale_sessions()
+            call_command("delete_old_feedback", verbosity=0)  # past its retention period
             if once or stop.wait(interval):
                 return
