@@ -4,6 +4,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from library.models import (
+    AccessibilityStatementPage,
     ContentPage,
     ExercisePage,
     GuidePage,
@@ -17,8 +18,8 @@ CONTENT_TYPES = {ExercisePage, RecipePage, GuidePage}
 
 
 class PageTypeRulesTests(WagtailPageTestCase):
-    def test_home_holds_topics_and_information_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, {TopicPage, InfoPage})
+    def test_home_holds_topics_information_pages_and_the_accessibility_statement(self):
+        self.assertAllowedSubpageTypes(HomePage, {TopicPage, InfoPage, AccessibilityStatementPage})
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_topics_hold_only_content_pages(self):
