@@ -23,6 +23,7 @@ from streaming.models import LivePublisher, LiveSession, LiveState
 logger = logging.getLogger("streaming.live")
 
 OVER = {LiveState.ENDED, LiveState.ARCHIVED, LiveState.FAILED}
+NEW_PUBLISH_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,22 @@ def update(client_id: str, name: str, now: datetime, publishing: bool = True) ->
     publisher.last_seen_at = now
     publisher.save(update_fields=["last_seen_at"])
     return True
+
+
+def publish_gone(publisher_id: int, now: datetime) -> None:
+    """The ingest server no longer has this publisher's stream, though no `publish_done`
+    reached the app (it was down): the connection is over, and the grace period starts.
+
+    A connection of the last few seconds may not be registered by nginx yet: it is left open,
+    and its packager simply starts again."""
+    settled = now - timedelta(seconds=NEW_PUBLISH_SECONDS)
+    ended = LivePublisher.objects.filter(
+        pk=publisher_id, ended_at__isnull=True, started_at__lt=settled
+    ).update(ended_at=now)
+    if ended:
+        logger.warning(
+            "Publisher %s has no stream on the ingest server: taken for gone", publisher_id
+        )
 
 
 def end_silent_publishers(now: datetime) -> int:

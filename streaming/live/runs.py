@@ -29,6 +29,8 @@ logger = logging.getLogger("streaming.live")
 
 STOP_GRACE_SECONDS = 5.0
 PID_FILE = "ffmpeg.pid"
+# What ffmpeg and ffprobe say when the ingest server has no stream by that name.
+NO_SUCH_STREAM = "No such stream"
 
 
 class PackagerRun:
@@ -70,6 +72,12 @@ class PackagerRun:
     @property
     def prefix(self) -> str:
         return f"{self.session.media_prefix}{run_folder(self.run.number)}/"
+
+    @property
+    def stream_gone(self) -> bool:
+        """nginx had no such stream: the publisher left without a callback reaching the app
+        (the web app was down), so it is gone, not unreadable."""
+        return NO_SUCH_STREAM in self.error
 
     @property
     def running(self) -> bool:

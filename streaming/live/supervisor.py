@@ -151,6 +151,8 @@ class Supervisor:
             output.add(packaged)
             output.publish_windows()
             del self.runs[publisher_id]
+            if packaged.stream_gone:
+                ingest.publish_gone(publisher_id, now)
             self._stopped_at.pop(packaged.run.pk, None)
 
     def _stop_if_publisher_left(self, publisher_id: int, packaged: PackagerRun) -> None:
