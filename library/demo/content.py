@@ -253,3 +253,91 @@ SWEDISH_TITLES = {
     "suomi-fi-tunnistautuminen": "Inloggning på Suomi.fi",
     "saavutettavuus": "Tillgänglighetsutlåtande",
 }
+
+# What the demo videos "say": one caption cue per sentence, in the video's language (and in
+# Swedish for one video), timed by library.demo.media.speech_timings. A Swedish track has as
+# many sentences as the Finnish one, so that the same times fit both.
+CAPTIONS = {
+    "tuolijumppa-aamuun": {
+        "fi": [
+            "Hyvää huomenta! Tehdään yhdessä lyhyt tuolijumppa.",
+            "Istu tuolin etureunalle.",
+            "Laita jalat lattialle lantion leveydelle.",
+            "Pidä selkä suorana ja hartiat rentoina.",
+            "Nosta hartiat kohti korvia ja laske ne alas.",
+            "Toista rauhassa kymmenen kertaa.",
+            "Ojenna oikea jalka suoraksi ja laske se alas.",
+            "Tee sama vasemmalla jalalla.",
+            "Hengitä rauhallisesti koko ajan.",
+            "Hyvä! Pidä lopuksi pieni tauko.",
+        ],
+        "sv": [
+            "God morgon! Vi gör en kort stolgympa tillsammans.",
+            "Sätt dig på stolens framkant.",
+            "Ställ fötterna på golvet i höftbredd.",
+            "Håll ryggen rak och axlarna avslappnade.",
+            "Lyft axlarna mot öronen och sänk dem igen.",
+            "Upprepa lugnt tio gånger.",
+            "Sträck ut höger ben och sänk det igen.",
+            "Gör likadant med vänster ben.",
+            "Andas lugnt hela tiden.",
+            "Bra! Ta till sist en liten paus.",
+        ],
+    },
+    "tasapainoharjoitus": {
+        "fi": [
+            "Tässä harjoituksessa vahvistetaan tasapainoa.",
+            "Seiso tuolin takana.",
+            "Ota selkänojasta kiinni molemmin käsin.",
+            "Nouse hitaasti varpaille.",
+            "Laskeudu rauhassa takaisin alas.",
+            "Toista kymmenen kertaa.",
+            "Nosta sitten oikea jalka hieman irti lattiasta.",
+            "Pysy hetki paikallasi ja laske jalka alas.",
+            "Vaihda jalkaa ja tee sama vasemmalla.",
+            "Pidä tuolista kiinni koko ajan. Hienoa!",
+        ],
+    },
+    "venyttely-makuulla": {
+        "fi": [
+            "Nyt venytellään rauhallisesti makuulla.",
+            "Käy selällesi sängylle tai matolle.",
+            "Vedä polvet koukkuun ja pidä jalkapohjat alustalla.",
+            "Laita kädet vartalon viereen.",
+            "Kallista polvet hitaasti oikealle.",
+            "Tuo polvet takaisin keskelle.",
+            "Kallista polvet sitten vasemmalle.",
+            "Toista muutaman kerran omaan tahtiin.",
+            "Hengitä syvään ja anna hartioiden rentoutua.",
+            "Lepää hetki ennen kuin nouset ylös.",
+        ],
+    },
+    "linssikeitto": {
+        "fi": [
+            "Tänään teemme punaista linssikeittoa.",
+            "Kuori sipuli ja kaksi porkkanaa.",
+            "Pilko ne pieniksi paloiksi.",
+            "Kuumenna vähän öljyä kattilassa.",
+            "Kuullota sipulia muutama minuutti.",
+            "Lisää porkkanat, linssit ja tomaattimurska.",
+            "Kaada joukkoon litra vettä ja lisää suola.",
+            "Keitä miedolla lämmöllä kaksikymmentä minuuttia.",
+            "Sekoita välillä, ettei keitto pala pohjaan.",
+            "Keitto on valmis. Hyvää ruokahalua!",
+        ],
+    },
+    "videopuhelu-tabletilla": {
+        "fi": [
+            "Näin soitat videopuhelun tabletilla.",
+            "Etsi aloitusnäytöltä WhatsApp-sovellus.",
+            "Avaa sovellus napauttamalla sen kuvaketta.",
+            "Valitse listasta henkilö, jolle haluat soittaa.",
+            "Keskustelu aukeaa näytölle.",
+            "Paina kameran kuvaa oikeassa yläkulmassa.",
+            "Odota, että läheisesi vastaa.",
+            "Pidä tabletti kasvojesi edessä.",
+            "Lopeta puhelu painamalla punaista painiketta.",
+            "Hyvin meni! Voit kokeilla uudelleen milloin vain.",
+        ],
+    },
+}

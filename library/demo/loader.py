@@ -4,6 +4,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -20,7 +21,8 @@ from library.models import (
     RecipePage,
     TopicPage,
 )
-from streaming.models import Video
+from streaming.models import Caption, Video
+from streaming.pipeline.captions import Cue, parse, to_webvtt
 from streaming.processing import request_processing
 
 TOPIC_CONTENT = {
@@ -86,9 +88,10 @@ class DemoLoader:
         clip_kind = data.pop("clip")
         color = data.pop("image_color")
         fields = {k: v for k, v in data.items() if k not in {"steps", "ingredients", "diets"}}
+        captions = content.CAPTIONS.get(data["slug"], {})
         fields["listing_image"] = self.image(data["title"], media.listing_image(color))
         if clip_kind:
-            fields["video"] = self.video(data["title"], clip_kind)
+            fields["video"] = self.video(data["title"], clip_kind, captions)
         if model is GuidePage:
             fields["steps"] = [
                 (
@@ -121,16 +124,34 @@ class DemoLoader:
             title=title, file=ImageFile(ContentFile(data, name=filename), name=filename)
         )
 
-    def video(self, title: str, kind: str) -> Video:
+    def video(self, title: str, kind: str, captions: dict[str, list[str]]) -> Video:
+        """A clip of media.clip_seconds() whose voice speaks the Finnish caption sentences,
+        with a caption track per language. A video already there is kept as it is."""
         existing = Video.objects.filter(title=title).first()
         if existing:
             return existing
-        path = media.clip(kind, self.workdir / f"{kind}.mp4")
+        seconds = media.clip_seconds()
+        timings = media.speech_timings(captions.get("fi", []), seconds)
+        path = media.clip(kind, self.workdir / f"{kind}.mp4", timings, seconds)
         video = Video(title=title, original_size=path.stat().st_size)
         video.original.save(path.name, ContentFile(path.read_bytes()), save=False)
         video.save()
-        request_processing(video)
+        for language, sentences in captions.items():
+            self.caption(video, language, sentences, timings)
+        request_processing(video)  # the transcode puts the captions in the master playlist
         return video
+
+    def caption(self, video: Video, language: str, sentences, timings) -> Caption:
+        """A caption track stored as staff's uploads are: the WebVTT file parsed and checked,
+        then saved with its transcript (streaming.forms.BaseVideoForm.save_captions)."""
+        pairs = zip(timings, sentences, strict=True)
+        cues = [Cue(start, end, text) for (start, end), text in pairs]
+        vtt = to_webvtt(cues)
+        caption = Caption(
+            video=video, language=language, label=str(dict(settings.LANGUAGES)[language])
+        )
+        caption.store(parse(vtt.encode("utf-8")))
+        return caption
 
     def translate(self, home: HomePage, language: str, titles: dict[str, str]) -> None:
         """Copy the tree to another locale, with translated titles, for the language switcher."""
