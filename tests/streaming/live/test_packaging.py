@@ -91,7 +91,7 @@ def test_a_session_is_packaged_survives_a_crash_and_a_reconnect_and_is_archived(
 
     # Gone for the grace period: the session ends and its recording is made of every run.
     assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=40
+        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=60
     )
     session.refresh_from_db()
     video = session.video
@@ -124,7 +124,7 @@ def test_a_stream_ffmpeg_cannot_read_fails_the_session_with_a_reason(
         "sound-only.log",
     )
     assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.FAILED, timeout=40
+        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.FAILED, timeout=60
     )
     session.refresh_from_db()
     assert "H.264" in session.failure_reason
@@ -257,7 +257,7 @@ def test_what_was_received_is_archived_when_the_ingest_server_dies(
     # nginx dies: no on_publish_done will ever come for this publisher.
     os.killpg(ingest.server.pid, signal.SIGKILL)
     assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=40
+        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=60
     )
     session.refresh_from_db()
     assert session.video.status == VideoStatus.READY and session.video.duration >= 6
