@@ -134,6 +134,11 @@ STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [
     # hls.js from npm (pinned in package-lock.json), served from our own static files.
     ("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"),
+    # Workbox's service-worker modules from npm (pinned), side by side for importScripts.
+    *[
+        ("vendor/workbox", BASE_DIR / "node_modules" / f"workbox-{name}" / "build")
+        for name in ("core", "routing", "range-requests")
+    ],
 ]
 MEDIA_URL = os.environ.get("KOTIKANAVA_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("KOTIKANAVA_MEDIA_ROOT", BASE_DIR / "media"))

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views import serve as wagtaildocs_serve
 
+from library.offline import views as offline_views
 from library.views import search
 from streaming.views import ingest as ingest_views
 from streaming.views.live import session_status
@@ -30,6 +31,9 @@ urlpatterns = [
 
 # Every stored file passes an access check here (nginx or S3 then send the bytes).
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
+# The offline service worker (at the root: its scope is the whole site) and the app manifest.
+urlpatterns += [path("sw.js", offline_views.service_worker, name="service_worker")]
+urlpatterns += [path("manifest.webmanifest", offline_views.manifest, name="web_manifest")]
 urlpatterns += [path("live/<uuid:public_id>/status/", session_status, name="live_status")]
 # nginx-rtmp's callbacks (loopback only; exempt from the HTTPS redirect in settings).
 urlpatterns += [
@@ -40,6 +44,7 @@ urlpatterns += [
 
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path("saved/", offline_views.saved, name="saved"),
     # Live sessions' client pages and the public calendar feed (library/live/urls.py).
     path("live/", include("library.live.urls")),
     path(
