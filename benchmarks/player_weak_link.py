@@ -1,0 +1,251 @@
+"""The player on a weak link, in Debian's chromium with DevTools-protocol throttling.
+
+Starts the app (Django's server, SQLite, a temporary state folder) with a small library tree and
+one exercise page showing a real processed clip (camera-like 720p picture with a tone), then:
+
+- time to first frame after pressing the player's play button at 400 kbit/s, 400 ms round trip,
+  once hls.js is there (the page has loaded) and once pressed as soon as the controls appear
+  (play waits for hls.js instead of starting the MP4);
+- data saver ("Säästä dataa", listen only) at 250 kbit/s, 400 ms round trip: time to the first
+  audio (playback under way) and the bytes fetched per minute of playback, and whether any
+  video segment was fetched;
+- first-load bytes of the home page and of the exercise page (player assets included, nothing
+  of the stream before play), empty cache, without the service worker's own precaching.
+
+    .venv/bin/python benchmarks/player_weak_link.py [--seconds 30] [--clip-seconds 60]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, make_clip, table
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"]
+# The site's service worker fetches for itself, out of reach of the page's DevTools throttling and
+# byte counts: it is blocked, so every request goes through the throttled page.
+VIEWPORT = {"width": 800, "height": 1280}
+VIDEO_SEGMENT = re.compile(r"/v\d+/[^/]+\.m4s$")
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    """Django's server with threads (a browser asks for several files at once); WhiteNoise
+    serves the static files (collected first)."""
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def setup_data(state: Path, clip_seconds: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.files import File
+    from django.core.management import call_command
+
+    from library.models import HomePage, TopicPage
+    from streaming.jobs import run_processing
+    from streaming.models import Video
+    from tests.library.tree import build_tree, exercise_showing
+
+    call_command("migrate", verbosity=0)
+    build_tree()
+    clip = make_clip(state / "clip.mp4", clip_seconds, "1280x720", "camera")
+    video = Video(title="Tuolijumppa heikolla yhteydellä")
+    with clip.open("rb") as handle:
+        video.original.save("clip.mp4", File(handle))
+    run_processing(video)
+    video.refresh_from_db()
+    if not video.is_playable:
+        raise SystemExit("the clip was not processed")
+    topic = TopicPage.objects.get(slug="liikunta", locale__language_code="fi")
+    page = exercise_showing(video, topic, "heikko-yhteys")
+    home = HomePage.objects.get(locale__language_code="fi")
+    return {"home": home.url, "exercise": page.url}
+
+
+def throttled(context, page, kbps, rtt_ms):
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": rtt_ms,
+            "downloadThroughput": kbps * 1000 / 8,
+            "uploadThroughput": kbps * 1000 / 8,
+        },
+    )
+    sizes = {}
+    urls = {}
+    cdp.on(
+        "Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"])
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
+    return urls, sizes
+
+
+# Marks the moment the play button is pressed and the first frame (or first audio) after it.
+MARKS = """() => {
+    const v = document.querySelector('video');
+    window.marks = {};
+    document.querySelector('[data-control=play]').addEventListener('click', () => {
+        window.marks.pressed = performance.now();
+    }, {capture: true});
+    v.addEventListener('playing', () => {
+        window.marks.playing = window.marks.playing || performance.now();
+    });
+    const frame = () => { window.marks.frame = performance.now(); };
+    if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(frame);
+}"""
+
+
+def first_frame(browser, base, path, early):
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+    throttled(context, page, 400, 400)
+    page.goto(base + path, wait_until="domcontentloaded" if early else "load")
+    page.locator(".player-controls").wait_for(state="visible")
+    if not early:
+        page.wait_for_function("() => !!document.querySelector('video').hlsPlayer", timeout=60_000)
+    page.evaluate(MARKS)
+    hls_there = page.evaluate("() => !!window.Hls")
+    page.locator("[data-control=play]").click()
+    page.wait_for_function("() => window.marks.frame", timeout=60_000)
+    marks = page.evaluate("() => window.marks")
+    mp4 = page.evaluate(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('.mp4')"
+        " && !e.name.includes('/init'))"
+    )
+    context.close()
+    return (marks["frame"] - marks["pressed"]) / 1000, hls_there, mp4
+
+
+def data_saver(browser, base, path, seconds):
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.add_init_script("localStorage.setItem('kotikanava.player.mode', 'audio')")
+    page = context.new_page()
+    urls, sizes = throttled(context, page, 250, 400)
+    page.goto(base + path, wait_until="load")
+    page.wait_for_function("() => !!document.querySelector('video').hlsPlayer", timeout=60_000)
+    page.evaluate(MARKS)
+    before = set(urls)
+    page.locator("[data-control=play]").click()
+    page.wait_for_function(
+        "() => window.marks.playing && document.querySelector('video').currentTime > 0.1",
+        timeout=60_000,
+    )
+    marks = page.evaluate("() => window.marks")
+    start_time = page.evaluate("() => document.querySelector('video').currentTime")
+    page.wait_for_timeout(seconds * 1000)
+    played = page.evaluate("() => document.querySelector('video').currentTime") - start_time
+    page.wait_for_timeout(500)
+    after = [key for key in urls if key not in before]
+    total = sum(sizes.get(key, 0) for key in after)
+    video_segments = sum(1 for key in after if VIDEO_SEGMENT.search(urls[key]))
+    context.close()
+    # Bytes over the media time that played (what was buffered ahead counts too: conservative).
+    per_minute = total / max(played + start_time, 0.1) * 60
+    return (marks["playing"] - marks["pressed"]) / 1000, per_minute, video_segments, played
+
+
+def first_load(browser, url):
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    page = context.new_page()
+    urls, sizes = throttled(context, page, 100_000, 0)
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return sum(size for key, size in sizes.items() if not urls.get(key, "").startswith("data:"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=30, help="data-saver playback measured")
+    parser.add_argument("--clip-seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="player-weak-link-") as tmp:
+        state = Path(tmp)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "studio.settings",
+            "KOTIKANAVA_STATE_DIR": str(state),
+            "KOTIKANAVA_MEDIA_ROOT": str(state / "media"),
+            "PYTHONPATH": str(ROOT),
+        }
+        os.environ.update(env)
+        paths = setup_data(state, args.clip_seconds)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+        )
+        server = serve(env, args.port)
+        base = f"http://127.0.0.1:{args.port}"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+                )
+                try:
+                    ttff, _, _ = first_frame(browser, base, paths["exercise"], early=False)
+                    early, hls_there, mp4 = first_frame(browser, base, paths["exercise"], True)
+                    audio_start, per_minute, video_segments, played = data_saver(
+                        browser, base, paths["exercise"], args.seconds
+                    )
+                    home = first_load(browser, base + paths["home"])
+                    exercise = first_load(browser, base + paths["exercise"])
+                finally:
+                    browser.close()
+        finally:
+            server.terminate()
+            server.wait()
+
+    rows = [
+        ["first frame after play, 400 kbit/s 400 ms, hls.js loaded", f"{ttff:.2f} s", "<= 2.5 s"],
+        [
+            "first frame, play pressed as the page appears"
+            f" (hls.js {'there' if hls_there else 'not yet there'};"
+            f" MP4 {'used' if mp4 else 'not used'})",
+            f"{early:.2f} s",
+            "no MP4; shows it is starting",
+        ],
+        ["data saver: first audio after play, 250 kbit/s 400 ms", f"{audio_start:.2f} s", "<= 2 s"],
+        [
+            f"data saver: bytes per minute ({played:.0f} s played)",
+            f"{per_minute / 1e6:.2f} MB",
+            "<= 0.5 MB",
+        ],
+        ["data saver: video segments fetched", str(video_segments), "0"],
+        ["home page first load", f"{home / 1024:.1f} KiB", "<= 100 KB"],
+        ["exercise page first load (player assets, no stream)", f"{exercise / 1024:.1f} KiB", "-"],
+    ]
+    print(table(["measure", "figure", "target (issue 8)"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""The player's large controls and the data saver, in Debian's chromium with hls.js.
+
+The demo's exercise video is processed with Finnish captions (tests/browser/conftest.py); its
+master playlist has two video rungs (v234, v360) and an audio-only variant (audio/).
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.browser.conftest import _restore
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.slow]
+
+BUTTONS = ".player-controls__button"
+VIDEO_SEGMENT = re.compile(r"/v\d+/[^/]+\.(m4s|mp4)$")
+AUDIO_SEGMENT = re.compile(r"/audio/[^/]+\.m4s$")
+
+
+@pytest.fixture(scope="module")
+def demo(demo_settings, django_db_setup, django_db_blocker):
+    """The demo with its exercise video processed, as conftest's `demo` fixture, without adding
+    captions: since the demo videos carry Finnish captions of their own, a second Finnish
+    caption breaks conftest's fixture (unique per video and language)."""
+    from library.models import ExercisePage
+    from streaming.tasks import process_video
+
+    with django_db_blocker.unblock():
+        baseline = connection.creation.serialize_db_to_string()
+        try:
+            call_command("load_demo", verbosity=0)
+            urls = {}
+            for language in ("fi", "sv"):
+                exercise = ExercisePage.objects.live().get(
+                    locale__language_code=language, slug="tuolijumppa-aamuun"
+                )
+                urls[language] = {"exercise": exercise.url}
+            process_video.call(exercise.video_id)
+            yield urls
+        finally:
+            _restore(baseline)
+
+
+def _open(open_tab, demo, language="fi"):
+    tab = open_tab()
+    tab.open(demo[language]["exercise"])
+    tab.page.locator(".player-controls").wait_for(state="visible")
+    tab.page.wait_for_function("() => !!document.querySelector('video').hlsPlayer", timeout=15_000)
+    tab.page.locator("video").evaluate("v => { v.muted = true; }")
+    return tab
+
+
+def _control(tab, name):
+    return tab.page.locator(f'[data-control="{name}"]')
+
+
+def _wait_time(tab, seconds):
+    tab.page.wait_for_function(
+        f"() => document.querySelector('video').currentTime > {seconds}", timeout=20_000
+    )
+
+
+def test_controls_replace_the_browsers_and_are_large(open_tab, demo):
+    tab = _open(open_tab, demo)
+    video = tab.page.locator("video")
+    assert video.get_attribute("controls") is None
+    assert video.evaluate("v => v.paused && v.readyState === 0")  # no autoplay
+    names = tab.page.locator(BUTTONS).evaluate_all("els => els.map(e => e.dataset.control)")
+    assert names == ["play", "back", "captions", "caption-size", "quality", "fullscreen"]
+    _control(tab, "quality").click()
+    targets = tab.page.locator(f"{BUTTONS}, .player-controls__choice").all()
+    assert len(targets) == 9
+    for target in targets:
+        box = target.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48, target.inner_text()
+
+
+def test_keyboard_reaches_and_operates_every_control(open_tab, demo):
+    tab = _open(open_tab, demo)
+    page = tab.page
+    reached = []
+    page.locator("h1").click()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        name = page.evaluate(
+            "() => document.activeElement.dataset.control"
+            " || (document.activeElement.type === 'radio' ? 'mode' : '')"
+        )
+        if name and name not in reached:
+            reached.append(name)
+        if name == "fullscreen":
+            break
+    assert reached == ["play", "back", "captions", "caption-size", "quality", "fullscreen"]
+
+    play = _control(tab, "play")
+    play.focus()
+    page.keyboard.press("Enter")
+    _wait_time(tab, 0.5)
+    assert play.inner_text().strip() == play.get_attribute("data-label-pause")
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('video').paused")
+    assert play.inner_text().strip() == play.get_attribute("data-label-play")
+
+    captions = _control(tab, "captions")
+    before = captions.get_attribute("aria-pressed")
+    captions.focus()
+    page.keyboard.press("Enter")
+    assert captions.get_attribute("aria-pressed") != before
+    status = page.locator("[data-status]")
+    assert status.get_attribute("role") == "status"
+    page.wait_for_function("() => document.querySelector('[data-status]').textContent !== ''")
+
+    size = _control(tab, "caption-size")
+    size.focus()
+    page.keyboard.press("Space")
+    assert "player--captions-large" in page.locator(".player").get_attribute("class")
+    assert size.inner_text().strip() == size.get_attribute("data-label-large")
+
+    quality = _control(tab, "quality")
+    quality.focus()
+    page.keyboard.press("Enter")
+    assert quality.get_attribute("aria-expanded") == "true"
+    assert page.locator(".player-controls__quality").is_visible()
+
+
+def test_tapping_the_picture_toggles_play_and_back_goes_10_s(open_tab, demo):
+    tab = _open(open_tab, demo)
+    video = tab.page.locator("video")
+    video.click()
+    _wait_time(tab, 0.3)
+    video.evaluate("v => { v.currentTime = 15; }")
+    tab.page.wait_for_function(
+        "() => { const v = document.querySelector('video');"
+        " return !v.seeking && v.currentTime >= 15; }",
+        timeout=20_000,
+    )
+    _control(tab, "back").click()
+    position = video.evaluate("v => v.currentTime")
+    assert 4.5 <= position <= 7, position
+    video.click()
+    tab.page.wait_for_function("() => document.querySelector('video').paused")
+    tab.page.wait_for_function(
+        "() => document.querySelector('[data-status]').textContent"
+        " === document.querySelector('.player-controls').dataset.announcePaused"
+    )
+
+
+def test_full_screen_button_shows_the_player_full_screen(open_tab, demo):
+    tab = _open(open_tab, demo)
+    full = _control(tab, "fullscreen")
+    assert full.is_visible()
+    full.click()
+    tab.page.wait_for_function(
+        "() => document.fullscreenElement === document.querySelector('.player')", timeout=5_000
+    )
+    assert full.inner_text().strip() == full.get_attribute("data-label-exit")
+    tab.page.evaluate("() => document.exitFullscreen()")
+
+
+def test_play_before_hls_js_arrives_waits_for_it(open_tab, demo):
+    tab = open_tab()
+    held = []
+    tab.page.route("**/hls.min.js", lambda route: held.append(route))
+    tab.page.goto(tab.base_url + demo["fi"]["exercise"], wait_until="domcontentloaded")
+    tab.page.locator(".player-controls").wait_for(state="visible")
+    tab.page.locator("video").evaluate("v => { v.muted = true; }")
+    _control(tab, "play").click()
+    status = tab.page.locator("[data-status]")
+    assert status.inner_text() == tab.page.locator(".player-controls").get_attribute(
+        "data-starting"
+    )
+    tab.page.wait_for_timeout(500)
+    assert not any(url.endswith(".mp4") for url in tab.requests)
+    assert tab.page.locator("video").evaluate("v => v.paused")
+    for route in held:
+        route.continue_()
+    _wait_time(tab, 0.5)
+    assert any(url.endswith(".m4s") for url in tab.requests)
+    assert not any(url.endswith("download.mp4") for url in tab.requests)
+    assert status.inner_text() == ""
+
+
+def test_data_saver_plays_sound_only_and_is_remembered(open_tab, demo):
+    tab = _open(open_tab, demo)
+    page = tab.page
+    _control(tab, "quality").click()
+    costs = page.locator("[data-cost]")
+    page.wait_for_function("() => document.querySelector('[data-cost=audio]').textContent")
+    # From the master playlist's BANDWIDTH: lowest video rung, audio-only variant.
+    master = page.evaluate(
+        "() => fetch(document.querySelector('video').dataset.hlsSrc).then(r => r.text())"
+    )
+    bandwidths = [int(b) for b in re.findall(r"STREAM-INF:BANDWIDTH=(\d+)", master)]
+    lowest_video, audio = bandwidths[0], bandwidths[-1]
+    assert audio < 100_000
+    for index, bandwidth in ((1, lowest_video), (2, audio)):
+        shown = f"{bandwidth * 60 / 8 / 1e6:.1f}".replace(".", ",")  # Finnish decimal comma
+        assert f"{shown} MB" in costs.nth(index).inner_text()
+    page.locator("video").click()
+    _wait_time(tab, 1)
+    assert any(VIDEO_SEGMENT.search(url) for url in tab.requests)
+
+    saver = page.locator('input[value="audio"]')
+    saver.focus()
+    page.keyboard.press("Space")
+    assert saver.is_checked()
+    switched = len(tab.requests)
+    page.wait_for_function(
+        "() => document.querySelector('[data-status]').textContent.includes('MB')"
+    )
+    assert page.locator("[data-listening]").is_visible()
+    position = page.locator("video").evaluate("v => v.currentTime")
+    _wait_time(tab, position + 2.5)
+    after = tab.requests[switched:]
+    assert any(AUDIO_SEGMENT.search(url) for url in after)
+    assert [url for url in after if VIDEO_SEGMENT.search(url)] == []
+    assert page.locator("video").evaluate("v => v.videoWidth") == 0  # the poster stays
+
+    # Remembered on the device: a reload starts in the data saver and fetches no picture.
+    tab.requests.clear()
+    page.reload(wait_until="load")
+    page.locator(".player-controls").wait_for(state="visible")
+    assert page.locator('input[value="audio"]').is_checked()
+    assert page.locator("[data-listening]").is_visible()
+    page.wait_for_function("() => !!document.querySelector('video').hlsPlayer", timeout=15_000)
+    page.locator("video").evaluate("v => { v.muted = true; }")
+    _control(tab, "play").click()
+    _wait_time(tab, 1.5)
+    assert any(AUDIO_SEGMENT.search(url) for url in tab.requests)
+    assert [url for url in tab.requests if VIDEO_SEGMENT.search(url)] == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_axe_finds_nothing_with_the_controls_visible(open_tab, demo, language):
+    tab = _open(open_tab, demo, language)
+    _control(tab, "quality").click()
+    tab.page.wait_for_function("() => document.querySelector('[data-cost=audio]').textContent")
+    assert tab.axe_violations() == []
