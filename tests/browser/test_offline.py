@@ -136,7 +136,7 @@ def test_empty_saved_page_passes_axe(open_tab, demo):
 def test_installable(open_tab, demo):
     tab = open_tab()
     page = tab.page
-    tab.open(demo["fi"]["home"])
+    tab.open("/fi/saved/")
     href = page.locator("link[rel=manifest]").get_attribute("href")
     response = page.request.get(tab.base_url + href)
     assert response.ok

@@ -6,6 +6,12 @@
 (function () {
   "use strict";
   if (window.KotikanavaOffline) return;
+  // The service worker (/sw.js, scope: the whole site) is registered from the pages that save or
+  // list videos only: pages without video load no script at all.
+  var worker = document.currentScript && document.currentScript.dataset.worker;
+  if (worker && "serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(worker, { scope: "/" }).catch(function () {});
+  }
   // One cache per saved page: deleting a whole cache is what frees its space at once.
   var SAVED_PREFIX = "kotikanava-saved:";
   var INDEX = "kotikanava-saved-index-v1";
