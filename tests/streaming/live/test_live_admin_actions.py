@@ -7,23 +7,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from streaming.models import LiveSession, LiveState, Video
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
+from tests.users import logged_in_in_english as logged_in
 from tests.users import member
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user, **kwargs) -> Client:
-    """A client of `user`, with the admin in English (the msgids the assertions read)."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def editor_client(**kwargs) -> Client:

@@ -7,15 +7,14 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from streaming.live import series as weekly
 from streaming.live.keys import session_for_key
 from streaming.models import LiveSeries, LiveSession, LiveState
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
+from tests.users import logged_in_in_english as logged_in
 from tests.users import member
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -79,16 +78,6 @@ def test_a_start_without_a_time_zone_is_refused():
 
 
 # Through the admin.
-
-
-def logged_in(user, **kwargs) -> Client:
-    """A client of `user`, with the admin in English (the msgids the assertions read)."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def series_form(**changes) -> dict:
