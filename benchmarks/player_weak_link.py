@@ -7,8 +7,8 @@ one exercise page showing a real processed clip (camera-like 720p picture with a
   once hls.js is there (the page has loaded) and once pressed as soon as the controls appear
   (play waits for hls.js instead of starting the MP4);
 - data saver ("Säästä dataa", listen only) at 250 kbit/s, 400 ms round trip: time to the first
-  audio (playback under way) and the bytes fetched per minute of playback, and whether any
-  video segment was fetched;
+  audio (playback under way) and the bytes fetched (playlists included) per minute of sound
+  fetched, and whether any video segment was fetched;
 - first-load bytes of the home page and of the exercise page (player assets included, nothing
   of the stream before play), empty cache, without the service worker's own precaching.
 
@@ -161,13 +161,16 @@ def data_saver(browser, base, path, seconds):
     start_time = page.evaluate("() => document.querySelector('video').currentTime")
     page.wait_for_timeout(seconds * 1000)
     played = page.evaluate("() => document.querySelector('video').currentTime") - start_time
-    page.wait_for_timeout(500)
+    # Seconds of sound fetched (played and buffered ahead): what the bytes paid for.
+    fetched = page.evaluate(
+        "() => { const b = document.querySelector('video').buffered;"
+        " return b.length ? b.end(b.length - 1) : 0; }"
+    )
     after = [key for key in urls if key not in before]
     total = sum(sizes.get(key, 0) for key in after)
     video_segments = sum(1 for key in after if VIDEO_SEGMENT.search(urls[key]))
     context.close()
-    # Bytes over the media time that played (what was buffered ahead counts too: conservative).
-    per_minute = total / max(played + start_time, 0.1) * 60
+    per_minute = total / max(fetched, 0.1) * 60
     return (marks["playing"] - marks["pressed"]) / 1000, per_minute, video_segments, played
 
 

@@ -100,8 +100,12 @@ def test_keyboard_reaches_and_operates_every_control(open_tab, demo):
     _wait_time(tab, 0.5)
     assert play.inner_text().strip() == play.get_attribute("data-label-pause")
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.querySelector('video').paused")
-    assert play.inner_text().strip() == play.get_attribute("data-label-play")
+    # The "pause" event (which relabels the button) follows `paused` by a task.
+    page.wait_for_function(
+        "() => document.querySelector('video').paused && document.querySelector("
+        "'[data-control=play] [data-label]').textContent === "
+        "document.querySelector('[data-control=play]').dataset.labelPlay"
+    )
 
     captions = _control(tab, "captions")
     before = captions.get_attribute("aria-pressed")
@@ -130,15 +134,18 @@ def test_tapping_the_picture_toggles_play_and_back_goes_10_s(open_tab, demo):
     video = tab.page.locator("video")
     video.click()
     _wait_time(tab, 0.3)
-    video.evaluate("v => { v.currentTime = 15; }")
+    # The tests' demo clip is short (about 12 s): go near its end, then 10 s back.
+    target = video.evaluate("v => Math.min(15, v.duration - 1)")
+    assert target >= 10.5
+    video.evaluate(f"v => {{ v.currentTime = {target}; }}")
     tab.page.wait_for_function(
         "() => { const v = document.querySelector('video');"
-        " return !v.seeking && v.currentTime >= 15; }",
+        f" return !v.seeking && v.currentTime >= {target}; }}",
         timeout=20_000,
     )
     _control(tab, "back").click()
     position = video.evaluate("v => v.currentTime")
-    assert 4.5 <= position <= 7, position
+    assert target - 10.5 <= position <= target - 8, position
     video.click()
     tab.page.wait_for_function("() => document.querySelector('video').paused")
     tab.page.wait_for_function(
@@ -197,7 +204,7 @@ def test_data_saver_plays_sound_only_and_is_remembered(open_tab, demo):
     assert audio < 100_000
     for index, bandwidth in ((1, lowest_video), (2, audio)):
         shown = f"{bandwidth * 60 / 8 / 1e6:.1f}".replace(".", ",")  # Finnish decimal comma
-        assert f"{shown} MB" in costs.nth(index).inner_text()
+        assert shown in costs.nth(index).inner_text()
     page.locator("video").click()
     _wait_time(tab, 1)
     assert any(VIDEO_SEGMENT.search(url) for url in tab.requests)
@@ -208,7 +215,8 @@ def test_data_saver_plays_sound_only_and_is_remembered(open_tab, demo):
     assert saver.is_checked()
     switched = len(tab.requests)
     page.wait_for_function(
-        "() => document.querySelector('[data-status]').textContent.includes('MB')"
+        "() => document.querySelector('[data-status]').textContent.includes("
+        "document.querySelector('[data-cost=audio]').textContent)"
     )
     assert page.locator("[data-listening]").is_visible()
     position = page.locator("video").evaluate("v => v.currentTime")

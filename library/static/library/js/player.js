@@ -357,6 +357,15 @@
       tapped = true;
       toggle();
     });
+    // The picture answers the keys the browser's own controls did, when it has the focus (a
+    // screen reader's or a script's; it is no tab stop of its own, the play button is).
+    if (!element.hasAttribute("tabindex")) element.setAttribute("tabindex", "-1");
+    element.addEventListener("keydown", function (event) {
+      if (event.key !== " " && event.key !== "Enter") return;
+      event.preventDefault();
+      tapped = true;
+      toggle();
+    });
 
     var back = control("back");
     if (back) {
