@@ -68,11 +68,16 @@ class Supervisor:
             logger.warning("Run %s was left open by a previous supervisor; closed", run)
 
     def run_forever(self, stop: threading.Event, interval: float = 0.25) -> None:
-        self.recover()
+        """Step until stopped; a failing step (the database busy or away) is logged and tried
+        again, so nothing short of `stop` ends the packaging of a live."""
+        recovered = False
         try:
             while not stop.is_set():
                 close_old_connections()
                 try:
+                    if not recovered:
+                        self.recover()
+                        recovered = True
                     self.step()
                 except Exception:
                     logger.exception("Live supervisor step failed")
@@ -99,7 +104,10 @@ class Supervisor:
             packaged.finished.wait(max(0.1, deadline - time.monotonic()))
             packaged.kill_if_stuck(float("inf"))
             packaged.finished.wait(2)
-            packaged.close()
+            try:
+                packaged.close()
+            except Exception:  # the next supervisor adopts the run and closes it
+                logger.exception("Closing packager run %s failed", packaged.run)
         self.runs.clear()
 
     # Starting runs
