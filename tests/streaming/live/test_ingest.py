@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
@@ -26,10 +27,15 @@ def make_session(starts_in=timedelta(0), minutes=30, state=LiveState.SCHEDULED):
 
 
 def wait_until(predicate, timeout=8.0):
+    """Poll `predicate`; the in-memory test database, shared by the live server's and the
+    supervisor's threads, may answer "table is locked" for a moment: that is a try again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError:
+            pass
         time.sleep(0.1)
     return predicate()
 
