@@ -100,29 +100,11 @@ def signed_playlist(text: str, folder: str, sign) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _signed_download_url(storage, name: str, expire: int, filename: str) -> str:
-    """As `storage.signed_url`, with S3 told to send the file under `filename`
-    (the signed ResponseContentDisposition parameter)."""
-    from storages.utils import clean_name
-
-    return storage.connection.meta.client.generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": storage.bucket.name,
-            "Key": storage._normalize_name(clean_name(name)),
-            "ResponseContentDisposition": content_disposition(filename),
-        },
-        ExpiresIn=expire,
-    )
-
-
 def _from_bucket(storage, name: str, filename: str = "") -> HttpResponse:
     expire = settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
     if not name.endswith(PLAYLIST_SUFFIX):
-        if filename:
-            url = _signed_download_url(storage, name, expire, filename)
-        else:
-            url = storage.signed_url(name, expire)
+        headers = {"ResponseContentDisposition": content_disposition(filename)} if filename else {}
+        url = storage.signed_url(name, expire, **headers)
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = SIGNED_REDIRECT
         return response

@@ -17,10 +17,14 @@ class MediaS3Storage(S3Storage):
         parameters.setdefault("CacheControl", files.cache_control(name))
         return parameters
 
-    def signed_url(self, name: str, expire: int) -> str:
+    def signed_url(self, name: str, expire: int, **response_parameters) -> str:
         """A GET URL for `name` that stops working after `expire` seconds, whatever the
-        storage's own `querystring_auth` and custom domain say."""
+        storage's own `querystring_auth` and custom domain say.
+
+        `response_parameters` (such as `ResponseContentDisposition`) are signed into the URL,
+        and S3 answers with those headers."""
         key = self._normalize_name(clean_name(name))
+        params = {"Bucket": self.bucket.name, "Key": key, **response_parameters}
         return self.connection.meta.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket.name, "Key": key}, ExpiresIn=expire
+            "get_object", Params=params, ExpiresIn=expire
         )
