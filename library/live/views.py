@@ -15,7 +15,6 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from library.live.recording import recording_page
-from library.live.schedule import session_time
 from streaming.live.access import may_see
 from streaming.models import ArchivePolicy, LiveSession, LiveState
 from streaming.views.live import status_of
@@ -28,7 +27,6 @@ DEFAULT_POLL_SECONDS = 5
 def session_page(request, public_id):
     session = _visible_session(request, public_id)
     context = panel_context(request, session) | {
-        "when": session_time(session),
         "status_url": reverse("live_status", kwargs={"public_id": session.public_id}),
         "panel_url": reverse("live_session_panel", kwargs={"public_id": session.public_id}),
         "poll_seconds": getattr(settings, "KOTIKANAVA_LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS),
