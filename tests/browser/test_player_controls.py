@@ -7,40 +7,12 @@ master playlist has two video rungs (v234, v360) and an audio-only variant (audi
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
-
-from tests.browser.conftest import _restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.slow]
 
 BUTTONS = ".player-controls__button"
 VIDEO_SEGMENT = re.compile(r"/v\d+/[^/]+\.(m4s|mp4)$")
 AUDIO_SEGMENT = re.compile(r"/audio/[^/]+\.m4s$")
-
-
-@pytest.fixture(scope="module")
-def demo(demo_settings, django_db_setup, django_db_blocker):
-    """The demo with its exercise video processed, as conftest's `demo` fixture, without adding
-    captions: since the demo videos carry Finnish captions of their own, a second Finnish
-    caption breaks conftest's fixture (unique per video and language)."""
-    from library.models import ExercisePage
-    from streaming.tasks import process_video
-
-    with django_db_blocker.unblock():
-        baseline = connection.creation.serialize_db_to_string()
-        try:
-            call_command("load_demo", verbosity=0)
-            urls = {}
-            for language in ("fi", "sv"):
-                exercise = ExercisePage.objects.live().get(
-                    locale__language_code=language, slug="tuolijumppa-aamuun"
-                )
-                urls[language] = {"exercise": exercise.url}
-            process_video.call(exercise.video_id)
-            yield urls
-        finally:
-            _restore(baseline)
 
 
 def _open(open_tab, demo, language="fi"):
