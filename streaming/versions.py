@@ -35,11 +35,11 @@ def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> 
     upload, and the switch happens only if it still holds, so a job taken for dead and
     recovered elsewhere cannot publish over the new attempt. False if it no longer held.
     """
-    prefix = _reserve_prefix(video.pk)
+    prefix = reserve_prefix(video.pk)
     stored = []
     try:
         for relative in result.files:
-            stored.append(_store(prefix + relative, out_dir / relative))
+            stored.append(store(prefix + relative, out_dir / relative))
             if claim is not None:
                 claim.keep_alive()
     except BaseException:
@@ -121,7 +121,7 @@ def publish_captions(video_id: int) -> bool:
 
 def _try_publish_captions(video: Video) -> bool:
     old_prefix = video.output_prefix
-    prefix = _reserve_prefix(video.pk)
+    prefix = reserve_prefix(video.pk)
     with default_storage.open(old_prefix + MASTER, "rb") as handle:
         old_master = handle.read().decode("utf-8")
 
@@ -135,7 +135,7 @@ def _try_publish_captions(video: Video) -> bool:
         out.mkdir()
         tracks = write_captions(out, caption_inputs(video, workdir), video.duration or 0)
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
-            stored.append(_store(prefix + str(path.relative_to(out)), path))
+            stored.append(store(prefix + str(path.relative_to(out)), path))
     master = playlists.relink_master(old_master, rebase, tracks)
     stored.append(_store_bytes(prefix + MASTER, master.encode("utf-8")))
 
@@ -157,7 +157,7 @@ def _try_publish_captions(video: Video) -> bool:
     return True
 
 
-def _reserve_prefix(video_id: int) -> str:
+def reserve_prefix(video_id: int) -> str:
     """A storage prefix no other job of this video will use: the next version number."""
     with transaction.atomic():
         version = (
@@ -262,7 +262,8 @@ def delete_files(names) -> None:
         default_storage.delete(name)
 
 
-def _store(name: str, path: Path) -> str:
+def store(name: str, path: Path) -> str:
+    """Save the local file `path` as exactly `name`; a storage that would rename it is an error."""
     with path.open("rb") as handle:
         return _saved_as(name, default_storage.save(name, File(handle)))
 

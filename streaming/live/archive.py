@@ -28,7 +28,7 @@ from streaming.live.archive_plan import Plan, plan_recording, run_playlist_name
 from streaming.live.archive_version import build_version
 from streaming.live.events import session_archived
 from streaming.models import ArchivePolicy, LiveSession, LiveState, Video, VideoStatus
-from streaming.versions import _reserve_prefix, switch
+from streaming.versions import reserve_prefix, switch
 from streaming.workdir import JobFolder
 
 logger = logging.getLogger("streaming.live")
@@ -72,7 +72,7 @@ def archive_session(session_id: int) -> Video | None:
     video = claim.video
     try:
         with JobFolder(video.pk) as folder:
-            prefix = _reserve_prefix(video.pk)
+            prefix = reserve_prefix(video.pk)
             stored = build_version(
                 default_storage, session.media_prefix, plan, prefix, folder.path, pipeline_config()
             )

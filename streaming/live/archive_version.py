@@ -18,8 +18,8 @@ from streaming.pipeline import images
 from streaming.pipeline import playlists as hls
 from streaming.pipeline.config import PipelineConfig
 from streaming.pipeline.download import DOWNLOAD
-from streaming.pipeline.run import MASTER, _describe, _describe_audio
-from streaming.versions import _store, delete_files
+from streaming.pipeline.run import MASTER, describe, describe_audio
+from streaming.versions import delete_files, store
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,15 @@ def build_version(
         for path in sorted(
             (p for p in out.rglob("*") if p.is_file()), key=lambda p: p.name == MASTER
         ):
-            stored.append(_store(prefix + path.relative_to(out).as_posix(), path))
+            stored.append(store(prefix + path.relative_to(out).as_posix(), path))
     except BaseException:
         delete_files(stored)
         raise
     top = plan.shape(plan.rungs[-1]) if plan.rungs else None
     manifest = {
         "files": stored,
-        "variants": [_describe(v, audio) for v in variants]
-        + ([_describe_audio(audio)] if audio else []),
+        "variants": [describe(v, audio) for v in variants]
+        + ([describe_audio(audio)] if audio else []),
         "download_size": download.stat().st_size if download else None,
         "media_prefix": prefix,
         "captions": [],

@@ -139,8 +139,8 @@ def _build(source, info: MediaInfo, out: Path, config, on_progress, captions) ->
         width=top.width if top else 0,
         height=top.height if top else 0,
         files=sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()),
-        variants=[_describe(v, audio) for v in variants]
-        + ([_describe_audio(audio)] if audio else []),
+        variants=[describe(v, audio) for v in variants]
+        + ([describe_audio(audio)] if audio else []),
         poster=images.POSTER if rungs else None,
         storyboard=images.STORYBOARD_VTT if rungs else None,
         download=DOWNLOAD if rungs else None,
@@ -246,7 +246,8 @@ def write_captions(out: Path, captions, duration: float) -> list[playlists.Capti
     return tracks
 
 
-def _describe(variant: playlists.VideoVariant, audio) -> dict:
+def describe(variant: playlists.VideoVariant, audio) -> dict:
+    """A variant as the manifest records it, its bit rates including the shared audio's."""
     return {
         "uri": variant.playlist.uri,
         "width": variant.width,
@@ -256,5 +257,6 @@ def _describe(variant: playlists.VideoVariant, audio) -> dict:
     }
 
 
-def _describe_audio(audio: playlists.Measured) -> dict:
+def describe_audio(audio: playlists.Measured) -> dict:
+    """The audio rendition as the manifest records it."""
     return {"uri": audio.uri, "average_bps": audio.average_bps, "peak_bps": audio.declared_peak_bps}
