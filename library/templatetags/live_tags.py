@@ -4,16 +4,9 @@ from django import template
 
 from library.choices import TopicIcon
 from library.live import schedule
-from streaming.models import LiveTopic
+from library.live.drafts import TOPIC_ICONS
 
 register = template.Library()
-
-ICONS = {
-    LiveTopic.EXERCISE: TopicIcon.EXERCISE,
-    LiveTopic.COOKING: TopicIcon.FOOD,
-    LiveTopic.DIGITAL: TopicIcon.DIGITAL,
-    LiveTopic.CAFE: TopicIcon.CAFE,
-}
 
 
 @register.filter
@@ -23,5 +16,6 @@ def session_time(session) -> str:
 
 @register.filter
 def topic_icon(session) -> str:
-    """The name of the sprite icon (icons.svg) of the session's topic."""
-    return ICONS.get(session.topic, TopicIcon.OTHER)
+    """The name of the sprite icon (icons.svg) of the session's topic: the icon of the topic
+    shelf its recording goes to first."""
+    return TOPIC_ICONS.get(session.topic, [TopicIcon.OTHER])[0]
