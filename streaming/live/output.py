@@ -8,9 +8,10 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 from streaming.conf import pipeline_config
-from streaming.live import playlists, store
+from streaming.live import playlists, storage_copy
 from streaming.live.packaging import AUDIO, LIVE_MASTER, RUN_PLAYLIST, WINDOW_PLAYLIST, run_folder
 from streaming.live.playlists import RunPlaylist, Track
 from streaming.models import LiveRun, LiveSession
@@ -37,16 +38,13 @@ class SessionOutput:
         folders = {}
         for folder in [rung["name"] for rung in run.rungs] + [AUDIO]:
             base = f"{run_folder(run.number)}/{folder}"
-            text = store.read_text(f"{self.session.media_prefix}{base}/{RUN_PLAYLIST}")
+            text = self._read(f"{base}/{RUN_PLAYLIST}")
             if text:
                 folders[folder] = playlists.parse_run_playlist(text, base)
                 if folder != AUDIO and folder not in self.codecs:
                     self.codecs[folder] = _stored_codec(self.session.media_prefix + base)
         self.playlists[run.number] = folders
         self.rungs[run.number] = run.rungs
-
-    def note_run_started(self) -> None:
-        """Nothing to write until the new run's first segment is complete."""
 
     def add(self, packaged) -> None:
         self.playlists[packaged.run.number] = dict(packaged.playlists)
@@ -70,12 +68,13 @@ class SessionOutput:
         size = settings.KOTIKANAVA_LIVE_WINDOW_SEGMENTS
         target = self.config.segment_seconds
         names = self.names()
-        for name in [*names, AUDIO]:
-            tracks = self.tracks(name)
-            if tracks:
-                text = playlists.window(tracks, size, target, ended=ended)
-                store.put_text(f"{self.session.media_prefix}{name}/{WINDOW_PLAYLIST}", text)
-        if names and all(self.tracks(name) for name in [*names, AUDIO]):
+        tracks = {name: self.tracks(name) for name in [*names, AUDIO]}
+        for name, joined in tracks.items():
+            if joined:
+                self._write(
+                    f"{name}/{WINDOW_PLAYLIST}", playlists.window(joined, size, target, ended)
+                )
+        if names and all(tracks.values()):
             self._publish_master(names)
 
     def _publish_master(self, names: list[str]) -> None:
@@ -87,8 +86,14 @@ class SessionOutput:
             variants.append({**rung, "codec": self.codecs[name]})
         text = playlists.live_master(variants, self.config.audio_kbps)
         if text != self._master:
-            store.put_text(self.session.media_prefix + LIVE_MASTER, text)
+            self._write(LIVE_MASTER, text)
             self._master = text
+
+    def _read(self, name: str) -> str | None:
+        return storage_copy.read_text(default_storage, self.session.media_prefix + name)
+
+    def _write(self, name: str, text: str) -> None:
+        storage_copy.put_text(default_storage, self.session.media_prefix + name, text)
 
     def _latest_rung(self, name: str) -> dict | None:
         for number in sorted(self.rungs, reverse=True):
@@ -99,10 +104,8 @@ class SessionOutput:
 
 
 def _stored_codec(folder: str) -> str:
-    from django.core.files.storage import default_storage
-
-    with tempfile.NamedTemporaryFile(suffix=".mp4") as local:
-        with default_storage.open(f"{folder}/init.mp4", "rb") as init:
-            local.write(init.read())
-        local.flush()
-        return avc_codec_string(Path(local.name))
+    """CODECS of a stored run's rung, from its init segment (read in place on a local disk)."""
+    with tempfile.TemporaryDirectory() as work:
+        init = f"{folder}/init.mp4"
+        local = storage_copy.fetch(default_storage, [init], Path(work))[init]
+        return avc_codec_string(local)

@@ -14,11 +14,12 @@ import subprocess
 import threading
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from streaming.live import packager, store
+from streaming.live import packager, storage_copy
 from streaming.live.packaging import AUDIO, RUN_PLAYLIST, run_folder
 from streaming.live.playlists import RunPlaylist, parse_run_playlist
 from streaming.models import LivePublisher, LiveRun, LiveSession
@@ -147,7 +148,6 @@ class PackagerRun:
 
     def sync(self) -> bool:
         """Store what ffmpeg has completed since the last call; True if anything was new."""
-        changed = False
         if self.run.rungs and not self._rungs_saved:
             LiveRun.objects.filter(pk=self.run.pk).update(
                 rungs=self.run.rungs, has_audio=self.run.has_audio
@@ -155,27 +155,34 @@ class PackagerRun:
             self._rungs_saved = True
         if not self.work.exists():
             return False
-        for folder in [p.name for p in self.work.iterdir() if p.is_dir()]:
-            local = self.work / folder / RUN_PLAYLIST
-            with contextlib.suppress(FileNotFoundError):
-                text = local.read_text()
-                playlist = parse_run_playlist(text, f"{run_folder(self.run.number)}/{folder}")
-                done = self._stored.get(folder, 0)
-                if len(playlist.segments) == done and folder in self.playlists:
-                    continue
-                if folder not in self._stored and playlist.init:
-                    init = self.work / folder / Path(playlist.init).name
-                    store.put_file(self.prefix + f"{folder}/{init.name}", init)
-                    if folder != AUDIO:
-                        self.codecs[folder] = avc_codec_string(init)
-                for segment in playlist.segments[done:]:
-                    name = Path(segment.uri).name
-                    store.put_file(self.prefix + f"{folder}/{name}", self.work / folder / name)
-                store.put_text(self.prefix + f"{folder}/{RUN_PLAYLIST}", text)
-                self._stored[folder] = len(playlist.segments)
-                self.playlists[folder] = playlist
-                changed = True
-        return changed
+        folders = [path.name for path in self.work.iterdir() if path.is_dir()]
+        return any([self._sync_folder(folder) for folder in folders])
+
+    def _sync_folder(self, folder: str) -> bool:
+        """Store one rendition's new segments (its init segment first), then its list."""
+        try:
+            text = (self.work / folder / RUN_PLAYLIST).read_text()
+        except FileNotFoundError:  # ffmpeg has not written it yet
+            return False
+        playlist = parse_run_playlist(text, f"{run_folder(self.run.number)}/{folder}")
+        done = self._stored.get(folder, 0)
+        if len(playlist.segments) == done and folder in self.playlists:
+            return False
+        if folder not in self._stored and playlist.init:
+            init = self.work / folder / Path(playlist.init).name
+            self._put(f"{folder}/{init.name}", init)
+            if folder != AUDIO:
+                self.codecs[folder] = avc_codec_string(init)
+        for segment in playlist.segments[done:]:
+            name = Path(segment.uri).name
+            self._put(f"{folder}/{name}", self.work / folder / name)
+        storage_copy.put_text(default_storage, f"{self.prefix}{folder}/{RUN_PLAYLIST}", text)
+        self._stored[folder] = len(playlist.segments)
+        self.playlists[folder] = playlist
+        return True
+
+    def _put(self, name: str, source: Path) -> None:
+        storage_copy.put_file(default_storage, self.prefix + name, source)
 
     def save_progress(self) -> None:
         """Record the segment count; called once the session's playlists name them, since a

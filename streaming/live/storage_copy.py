@@ -1,5 +1,9 @@
-"""Copying, sizing, fetching and removing many files inside one storage, without the app in
+"""Putting, copying, sizing, fetching and removing files in one storage, without the app in
 the middle where the storage can do the work itself.
+
+A packager's files reach storage while it writes them: on a local disk a segment is hard-linked
+and a playlist replaced atomically, so a viewer never reads half a file; on S3 each upload is one
+PUT, which is atomic too.
 
 An archive reuses thousands of recorded segments as they are. Through the plain storage API each
 would be downloaded and uploaded again; instead a local disk gets hard links (no bytes move and
@@ -7,14 +11,17 @@ the copy survives when the live folder is deleted) and S3 gets server-side copie
 many at once, since each is one short request. Any other storage falls back to open + save.
 """
 
+import contextlib
 import errno
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from storages.utils import clean_name
 
 # Parallel requests to S3: each copy or fetch is one short round trip.
@@ -56,6 +63,41 @@ def copy_within(storage, pairs: list[tuple[str, str]]) -> list[str]:
                 storage.delete(saved)
                 raise RuntimeError(f"storage renamed {target} to {saved}")
     return [target for _source, target in pairs]
+
+
+def put_file(storage, name: str, source: Path) -> None:
+    """Store a local file as `name`, replacing what was there."""
+    root = local_root(storage)
+    if root is None:
+        _replace_remote(storage, name, source.read_bytes())
+        return
+    target = root / name
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    _link(source, target)
+
+
+def put_text(storage, name: str, text: str) -> None:
+    """Store `text` as `name`, replacing what was there in one step."""
+    root = local_root(storage)
+    if root is None:
+        _replace_remote(storage, name, text.encode())
+        return
+    target = root / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(text.encode())
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, target)
+
+
+def read_text(storage, name: str) -> str | None:
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read().decode()
+    except OSError:  # FileNotFoundError, or the storage's own errors for a missing file
+        return None
 
 
 def sizes_under(storage, prefix: str) -> dict[str, int]:
@@ -127,6 +169,13 @@ def _link(source: Path, target: Path) -> None:
             raise
         # Another file system, or one without hard links: a copy still keeps it on this disk.
         shutil.copyfile(source, target)
+
+
+def _replace_remote(storage, name: str, data: bytes) -> None:
+    """S3 overwrites on save; other storages may rename on a clash, so the old file goes first."""
+    if not getattr(storage, "file_overwrite", False):
+        storage.delete(name)
+    storage.save(name, ContentFile(data))
 
 
 def _s3_copy(storage, source: str, target: str) -> None:

@@ -125,11 +125,9 @@ class Supervisor:
             if self._unreadable(publisher):
                 continue
             self._last_start[publisher.pk] = time.monotonic()
-            output = self._output(publisher.session)
             self.runs[publisher.pk] = PackagerRun.start(
                 publisher.session, publisher, self.work_dir, self.config
             )
-            output.note_run_started()
 
     def _unreadable(self, publisher: LivePublisher) -> bool:
         recent = list(
