@@ -27,8 +27,6 @@ from streaming.workdir import reclaim_dead_folders
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STALL_SECONDS = 120
-
 
 class WorkerDied(Exception):
     """Recorded on the task row of a job whose worker died; the video was queued again."""
@@ -41,10 +39,9 @@ def recover_dead_jobs() -> list[int]:
         for job in reclaim_dead_folders()
         if job.beat is not None and _requeue(job.video_id, job.beat)
     ]
-    stall = getattr(settings, "KOTIKANAVA_STALL_SECONDS", DEFAULT_STALL_SECONDS)
     silent = Video.objects.filter(
         status=VideoStatus.PROCESSING,
-        heartbeat_at__lt=timezone.now() - timedelta(seconds=stall),
+        heartbeat_at__lt=timezone.now() - timedelta(seconds=settings.KOTIKANAVA_STALL_SECONDS),
     )
     for video_id, beat in silent.values_list("pk", "heartbeat_at"):
         if _requeue(video_id, beat):
