@@ -1,5 +1,7 @@
-"""Shared by the benchmark scripts: clip generation, timing of child processes, a table."""
+"""Shared by the benchmark scripts: clip generation, the app's server, timing of child processes,
+a table."""
 
+import http.client
 import resource
 import subprocess
 import sys
@@ -27,6 +29,26 @@ def make_clip(path: Path, seconds: int, size: str, kind: str) -> Path:
         check=True,
     )  # fmt: skip
     return path
+
+
+def serve(env: dict, port: int, threading: bool = True) -> subprocess.Popen:
+    """Django's server on `port`, returned once it answers. With threads for a browser, which asks
+    for several files at once; without, for one request at a time measured alone."""
+    argv = [sys.executable, "manage.py", "runserver", "--noreload", str(port)]
+    if not threading:
+        argv.insert(-1, "--nothreading")
+    server = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
 
 
 class ChildCpu:

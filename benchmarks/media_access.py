@@ -17,13 +17,11 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, table
+from common import ROOT, serve, table
 
 SEGMENT = "v234/seg_001.m4s"
 SEGMENT_BYTES = 60_000  # about one 2 s segment of the lowest rung
@@ -92,25 +90,6 @@ def timed_requests(port: int, path: str, count: int, cookie: str = "") -> list[f
     return times
 
 
-def serve(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
@@ -137,7 +116,7 @@ def main():
         rows, floor = [], None
         for name, path, cookie, accel in cases:
             server_env = {**env, "KOTIKANAVA_MEDIA_ACCEL_PREFIX": accel.get("X", "")}
-            server = serve(server_env, args.port)
+            server = serve(server_env, args.port, threading=False)
             try:
                 timed_requests(args.port, path, 20, cookie)  # warm up
                 times = sorted(timed_requests(args.port, path, args.requests, cookie))

@@ -16,43 +16,20 @@ one exercise page showing a real processed clip (camera-like 720p picture with a
 """
 
 import argparse
-import http.client
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import ROOT, make_clip, table
+from common import ROOT, make_clip, serve, table
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"]
 # The site's service worker fetches for itself, out of reach of the page's DevTools throttling and
 # byte counts: it is blocked, so every request goes through the throttled page.
 VIEWPORT = {"width": 800, "height": 1280}
 VIDEO_SEGMENT = re.compile(r"/v\d+/[^/]+\.m4s$")
-
-
-def serve(env: dict, port: int) -> subprocess.Popen:
-    """Django's server with threads (a browser asks for several files at once); WhiteNoise
-    serves the static files (collected first)."""
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
 
 
 def setup_data(state: Path, clip_seconds: int) -> dict:
@@ -207,7 +184,7 @@ def main():
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
         )
-        server = serve(env, args.port)
+        server = serve(env, args.port)  # threaded; WhiteNoise serves the collected files
         base = f"http://127.0.0.1:{args.port}"
         try:
             with sync_playwright() as playwright:
