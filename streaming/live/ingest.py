@@ -109,15 +109,14 @@ def publish_gone(publisher_id: int, now: datetime) -> None:
 def end_silent_publishers(now: datetime) -> int:
     """End every connection whose heartbeats stopped: the ingest server died, or its end was
     lost. Their sessions then wait out the grace period like any other disconnect."""
-    stale_before = now - timedelta(seconds=settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS)
-    silent = LivePublisher.objects.filter(ended_at__isnull=True).filter(
-        Q(last_seen_at__lt=stale_before) | Q(last_seen_at__isnull=True, started_at__lt=stale_before)
-    )
-    for publisher in silent:
+    found = list(_silent(now))  # read first: this runs every supervisor step, and rarely finds any
+    for publisher in found:
         logger.warning(
             "Publisher %s of session %s went silent", publisher.client_id, publisher.session_id
         )
-    return silent.update(ended_at=now)
+    if not found:
+        return 0
+    return LivePublisher.objects.filter(pk__in=[p.pk for p in found]).update(ended_at=now)
 
 
 def end_all_publishers(now: datetime) -> int:
@@ -138,13 +137,18 @@ def _within_window(session: LiveSession, now: datetime) -> bool:
 
 def _end_stale_publisher(session: LiveSession, now: datetime) -> None:
     """A connection silent past the heartbeat limit is gone (nginx died, or its end was lost)."""
-    stale_before = now - timedelta(seconds=settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS)
-    stale = LivePublisher.objects.filter(session=session, ended_at__isnull=True).filter(
-        Q(last_seen_at__lt=stale_before) | Q(last_seen_at__isnull=True, started_at__lt=stale_before)
-    )
+    stale = _silent(now).filter(session=session)
     for publisher in stale:
         logger.warning("Publisher %s of session %s went silent", publisher.client_id, session.pk)
     stale.update(ended_at=now)
+
+
+def _silent(now: datetime):
+    """Open connections without a heartbeat (on_update, every 10 s) for the stale limit."""
+    stale_before = now - timedelta(seconds=settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS)
+    return LivePublisher.objects.filter(ended_at__isnull=True).filter(
+        Q(last_seen_at__lt=stale_before) | Q(last_seen_at__isnull=True, started_at__lt=stale_before)
+    )
 
 
 def _open_publisher(client_id: str, name: str) -> LivePublisher | None:

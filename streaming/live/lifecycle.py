@@ -7,8 +7,6 @@ and queues the archive once every run has closed its files.
 import logging
 from datetime import datetime
 
-from django.db.models import Q
-
 from streaming.models import LiveSession, LiveState
 
 logger = logging.getLogger("streaming.live")
@@ -22,11 +20,9 @@ def end_session(session_id: int, now: datetime, why: str, by=None) -> bool:
     `by` is the editor who ended it: that ending is final. One ended by the grace period may
     take its publisher back later in its window (`resume_session`).
     """
-    ended = (
-        LiveSession.objects.filter(pk=session_id, state__in=RUNNING)
-        .filter(Q(ended_at__isnull=True))
-        .update(state=LiveState.ENDED, ended_at=now, ended_by=by)
-    )
+    ended = LiveSession.objects.filter(
+        pk=session_id, state__in=RUNNING, ended_at__isnull=True
+    ).update(state=LiveState.ENDED, ended_at=now, ended_by=by)
     if ended:
         logger.info("Session %s ended: %s", session_id, why)
     return bool(ended)

@@ -8,16 +8,15 @@ get the sliding window the supervisor writes from it.
 """
 
 import json
-import math
 import subprocess
 from pathlib import Path
 
 import ffmpeg
 from django.conf import settings
 
-from streaming.live.packaging import AUDIO, RUN_INIT, RUN_PLAYLIST, SEGMENT_PATTERN
+from streaming.live.packaging import AUDIO, RUN_PLAYLIST
 from streaming.pipeline.config import PipelineConfig
-from streaming.pipeline.graph import audio_options
+from streaming.pipeline.graph import audio_options, hls_options, video_options
 from streaming.pipeline.ladder import Rung, choose_ladder
 from streaming.pipeline.probe import MediaInfo, parse_probe
 
@@ -79,35 +78,19 @@ def live_rungs(info: MediaInfo, config: PipelineConfig) -> list[Rung]:
 
 
 def live_video_options(rung: Rung, config: PipelineConfig) -> dict:
-    """Capped CRF as for recordings, tuned for latency: no lookahead and no B-frames, a fixed
-    GOP of exactly one segment so every rung can be cut and switched at the same instants."""
-    gop = max(1, math.ceil(rung.fps * config.segment_seconds))
-    return {
-        "c:v": "libx264",
-        "preset": config.preset,
-        "tune": "zerolatency",
-        "profile:v": config.h264_profile,
-        "crf": config.crf,
-        "maxrate": f"{rung.max_kbps}k",
-        "bufsize": f"{round(rung.max_kbps * config.vbv_seconds)}k",
-        "g": gop,
-        "keyint_min": gop,
-        "sc_threshold": 0,
-        "force_key_frames": f"expr:gte(t,n_forced*{config.segment_seconds})",
-    }
+    """The recordings' capped CRF and segment-aligned keyframes, tuned for latency (no
+    lookahead, no B-frames)."""
+    return {**video_options(rung, config), "tune": "zerolatency"}
 
 
 def live_hls_options(config: PipelineConfig, folder: Path) -> dict:
+    """The recordings' fMP4 segments as a growing event list that keeps every segment, with
+    each segment's wall-clock time, and files renamed into place only once complete."""
     return {
-        "f": "hls",
-        "hls_time": config.segment_seconds,
+        **hls_options(config, folder),
         "hls_list_size": 0,
         "hls_playlist_type": "event",
-        "hls_segment_type": "fmp4",
         "hls_flags": "independent_segments+program_date_time+temp_file",
-        "hls_fmp4_init_filename": RUN_INIT,
-        "hls_segment_filename": str(folder / SEGMENT_PATTERN),
-        "max_muxing_queue_size": 4096,
     }
 
 

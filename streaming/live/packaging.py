@@ -10,12 +10,16 @@
 (one publish); a reconnect or a restarted packager starts the next run.
 """
 
+from streaming.pipeline import graph
+from streaming.pipeline.graph import AUDIO_DIR, INIT_SEGMENT, PLAYLIST
+
 LIVE_MASTER = "master.m3u8"
 WINDOW_PLAYLIST = "live.m3u8"
-RUN_PLAYLIST = "index.m3u8"
-RUN_INIT = "init.mp4"
-SEGMENT_PATTERN = "seg_%05d.m4s"
-AUDIO = "audio"
+# A run's renditions are named as a recording's are (streaming.pipeline.graph).
+RUN_PLAYLIST = PLAYLIST
+RUN_INIT = INIT_SEGMENT
+SEGMENT_PATTERN = graph.SEGMENT_PATTERN
+AUDIO = AUDIO_DIR
 
 
 def run_folder(number: int) -> str:
