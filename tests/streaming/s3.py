@@ -1,7 +1,6 @@
 """A real S3-protocol server (moto's standalone server) in its own process, for storage tests."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,13 +8,9 @@ from pathlib import Path
 
 import boto3
 
+from tests.helpers import free_port
+
 ACCESS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class S3Server:

@@ -25,6 +25,7 @@ from streaming.processing import request_processing
 from streaming.recovery import WorkerDied
 from streaming.tasks import process_video
 from streaming.workdir import PREFIX
+from tests.helpers import wait_for
 from tests.streaming.clips import make_clip
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -88,15 +89,6 @@ def process_groups(pid: int) -> set[int]:
             groups.add(group_of[process])
         todo.extend(children.get(process, []))
     return groups
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def status(video: Video) -> Video:

@@ -1,8 +1,5 @@
 """A real nginx-rtmp ingest server and ffmpeg publishers, cleaned up after every test."""
 
-import contextlib
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -11,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from streaming.live import nginx
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import free_port, stop_group
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 5) -> None:
@@ -30,19 +22,6 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 5) -> 
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("nginx did not listen in time")
-
-
-def _stop_group(process: subprocess.Popen) -> None:
-    """Stop a process and everything it started (nginx's worker, too)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 class Ingest:
@@ -83,7 +62,7 @@ class Ingest:
 
     def stop_all(self) -> None:
         for process in self.processes:
-            _stop_group(process)
+            stop_group(process)
 
 
 @pytest.fixture
@@ -92,7 +71,7 @@ def ingest(live_server, tmp_path):
     callback_url = live_server.url.replace("localhost", "127.0.0.1")
     config = nginx.config_from_settings(
         state_dir=tmp_path / "ingest",
-        port=_free_port(),
+        port=free_port(),
         callback_url=callback_url,
     )
     nginx.write(config)
@@ -110,7 +89,7 @@ def ingest(live_server, tmp_path):
         yield running
     finally:
         running.stop_all()
-        _stop_group(server)
+        stop_group(server)
 
 
 @pytest.fixture

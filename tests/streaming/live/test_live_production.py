@@ -25,26 +25,11 @@ from django.utils import timezone
 
 from streaming.live.keys import issue_key
 from streaming.models import LiveRun, LiveSession, LiveState, VideoStatus
+from tests.helpers import free_port, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            if predicate():
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Processes:
@@ -118,7 +103,10 @@ def installation(tmp_path, settings):
         processes.manage("worker", "rqworker", "--job-class", "django_tasks_rq.Job", "default")
         processes.manage("ingest", "run_ingest")
         wait_for(
-            lambda: socket.create_connection(("127.0.0.1", rtmp), 0.2).close() or True, 30, "ingest"
+            lambda: socket.create_connection(("127.0.0.1", rtmp), 0.2).close() or True,
+            30,
+            "ingest",
+            retry_on=(OSError,),
         )
         yield processes
     finally:
@@ -157,13 +145,23 @@ def test_a_live_survives_a_web_restart_and_is_archived_by_a_worker(installation)
     )
     master = Path(settings.MEDIA_ROOT) / session.media_prefix / "master.m3u8"
     wait_for(master.exists, 40, "the live master playlist")
-    wait_for(lambda: status(installation, session)["live_playlist"], 20, "the status to offer it")
+    wait_for(
+        lambda: status(installation, session)["live_playlist"],
+        20,
+        "the status to offer it",
+        retry_on=(OSError,),
+    )
 
     # The web app goes down and comes back while the host streams on.
     installation.kill("web")
     time.sleep(1)
     installation.start_web()
-    wait_for(lambda: status(installation, session)["state"] == "live", 30, "the web app back")
+    wait_for(
+        lambda: status(installation, session)["state"] == "live",
+        30,
+        "the web app back",
+        retry_on=(OSError,),
+    )
 
     def segments() -> int:
         return LiveRun.objects.filter(session=session).aggregate(n=Sum("segments"))["n"] or 0
