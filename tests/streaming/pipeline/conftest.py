@@ -29,6 +29,12 @@ def _isolated_settings():
     """Replaces the suite-wide settings fixture: these tests touch no settings or database."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migration_data():
+    """Replaces the suite-wide snapshot of the migrated database, which these tests never use
+    (run on their own, they would otherwise set up a database for nothing)."""
+
+
 @pytest.fixture(scope="session")
 def make_clip():
     return clip_tools.make_clip
