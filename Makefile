@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 # System packages the project needs (Debian 12 names).
-APT_PACKAGES := ffmpeg gettext chromium nginx-light libnginx-mod-rtmp libvoikko1 voikko-fi
-APT_COMMANDS := ffmpeg ffprobe msgfmt chromium nginx
+APT_PACKAGES := ffmpeg gettext chromium nginx-light libnginx-mod-rtmp libvoikko1 voikko-fi \
+	postgresql-client rsync
+APT_COMMANDS := ffmpeg ffprobe msgfmt chromium nginx pg_dump pg_restore rsync
 
 .PHONY: run test setup system-packages python-packages frontend messages database demo lint clean
 
@@ -21,6 +22,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -m "not postgres"

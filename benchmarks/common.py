@@ -2,6 +2,7 @@
 a table."""
 
 import http.client
+import os
 import resource
 import subprocess
 import sys
@@ -10,6 +11,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+# Settings that would point a benchmark at shared servers instead of its own temporary state.
+SHARED_SERVICES = ("DATABASE_URL", "KOTIKANAVA_S3_BUCKET", "REDIS_URL")
+
+
+def embedded_env(state: Path, **extra: str) -> dict:
+    """The environment of an embedded-default site (SQLite, local files) kept under `state`."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "studio.settings",
+        "KOTIKANAVA_STATE_DIR": str(state),
+        "KOTIKANAVA_MEDIA_ROOT": str(state / "media"),
+        "KOTIKANAVA_WORK_DIR": str(state / "work"),
+        **extra,
+    }
+    for name in SHARED_SERVICES:
+        env.pop(name, None)
+    return env
 
 
 def make_clip(path: Path, seconds: int, size: str, kind: str) -> Path:
@@ -25,6 +44,57 @@ def make_clip(path: Path, seconds: int, size: str, kind: str) -> Path:
          "-f", "lavfi", "-i", video,
          "-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={seconds}",
          "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+PERSON_LIKE = (
+    # A still "room": one frame of a fractal, slightly blurred and desaturated, a little larger
+    # than the picture so that a hand-held camera's shake can move over it.
+    "mandelbrot=s={rw}x{rh}:r=30:maxiter=64:start_x=-0.743:start_y=0.131:start_scale=0.02:"
+    "end_scale=0.02,trim=end_frame=1,loop=-1:1:0,setpts=N/30/TB,gblur=sigma={blur},hue=s=0.35,"
+    "eq=brightness=-0.05[room];"
+    # Head and shoulders: a slowly changing fractal texture inside a static silhouette mask.
+    "mandelbrot=s={pw}x{ph}:r=30:maxiter=96:start_x=-0.75:start_y=0.1:start_scale=0.5:"
+    "end_scale=0.3:end_pts=2000,hue=H=1.2:s=0.5,format=yuv420p[skin];"
+    "color=c=black:s={pw}x{ph}:r=30,format=gray,"
+    "geq=lum='255*(lt(hypot((X-W/2)/(W*0.242)\\,(Y-H*0.297)/(H*0.25))\\,1)"
+    "+gt(Y\\,H*0.516)*lt(hypot((X-W/2)/(W/2)\\,(Y-H*1.03)/(H*0.47))\\,1))',"
+    "trim=end_frame=1,loop=-1:1:0,setpts=N/30/TB[mask];"
+    "[skin][mask]alphamerge[person];"
+    # Swaying and nodding as someone talking does, the camera's shake, and sensor noise.
+    "[room][person]overlay=x='{x}+{k}*(28*sin(t*0.8)+9*sin(t*2.3))':y='{y}+{k}*8*sin(t*0.6)',"
+    "crop={w}:{h}:x='{k}*(20+{shake}*(6*sin(t*0.9)+3*sin(t*2.1)))':"
+    "y='{k}*(15+{shake}*4*sin(t*0.7))',"
+    "noise=alls={noise}:allf=t+u,format=yuv420p,trim=duration={seconds}"
+)
+# Tuned so that a PeerTube-style 360p encode lands near what real recordings of a person take.
+PERSON_NOISE, PERSON_BLUR, PERSON_SHAKE = 12, 0.8, 1.0
+PERSON_LIKE_DESCRIPTION = (
+    "talking head as a hand-held phone films it: a swaying, nodding head-and-shoulders "
+    "silhouette with a slowly changing fractal texture over a still fractal 'room', "
+    f"gentle shake, temporal noise {PERSON_NOISE}, 30 fps"
+)
+
+
+def person_clip(path: Path, seconds: int, width: int, height: int) -> Path:
+    """Camera-like footage of a person (see PERSON_LIKE_DESCRIPTION), with a tone as sound."""
+    if path.exists():
+        return path
+    k = height / 480
+    pw, ph = round(256 * k / 2) * 2, round(320 * k / 2) * 2
+    room_w, room_h = width + round(40 * k), height + round(30 * k)
+    graph = PERSON_LIKE.format(
+        w=width, h=height, rw=room_w, rh=room_h, pw=pw, ph=ph, k=f"{k:.3f}",
+        x=(room_w - pw) // 2, y=room_h - ph - round(15 * k), seconds=seconds,
+        noise=PERSON_NOISE, blur=PERSON_BLUR, shake=PERSON_SHAKE,
+    )  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-filter_complex", graph,
+         "-f", "lavfi", "-i", f"sine=frequency=220:sample_rate=48000:duration={seconds}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "14", "-pix_fmt", "yuv420p",
          "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)],
         check=True,
     )  # fmt: skip

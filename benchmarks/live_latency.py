@@ -41,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import ROOT, table
+from common import ROOT, embedded_env, table
 
 FPS = 30
 BITS = 16
@@ -80,22 +80,17 @@ class LiveEnvironment:
         self.media_root = self.tmp / "media"
         self.live_work = self.tmp / "live-work"
         self.web_port, self.rtmp_port = free_port(), free_port()
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "studio.settings",
-            "KOTIKANAVA_STATE_DIR": str(self.tmp),
-            "KOTIKANAVA_MEDIA_ROOT": str(self.media_root),
-            "KOTIKANAVA_WORK_DIR": str(self.tmp / "work"),
-            "KOTIKANAVA_LIVE_WORK_DIR": str(self.live_work),
-            "KOTIKANAVA_RTMP_PORT": str(self.rtmp_port),
-            "KOTIKANAVA_INGEST_CALLBACK_URL": f"http://127.0.0.1:{self.web_port}",
-            "KOTIKANAVA_BASE_URL": f"http://127.0.0.1:{self.web_port}",
-            "KOTIKANAVA_LIVE_GRACE_SECONDS": str(self.grace_seconds),
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-        for name in ("DATABASE_URL", "KOTIKANAVA_S3_BUCKET", "REDIS_URL"):
-            self.env.pop(name, None)
+        self.env = embedded_env(
+            self.tmp,
+            KOTIKANAVA_MEDIA_ROOT=str(self.media_root),
+            KOTIKANAVA_LIVE_WORK_DIR=str(self.live_work),
+            KOTIKANAVA_RTMP_PORT=str(self.rtmp_port),
+            KOTIKANAVA_INGEST_CALLBACK_URL=f"http://127.0.0.1:{self.web_port}",
+            KOTIKANAVA_BASE_URL=f"http://127.0.0.1:{self.web_port}",
+            KOTIKANAVA_LIVE_GRACE_SECONDS=str(self.grace_seconds),
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
         try:
             self.manage("migrate", "--no-input", "-v", "0")
             self.web = self.start(

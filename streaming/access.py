@@ -26,14 +26,15 @@ def live_pages_using(video_id: int) -> list[Page]:
     return pages
 
 
-def may_manage(user) -> bool:
-    """Staff who may work on videos in the admin see every version, published or not."""
+def may_manage(user, video_id: int) -> bool:
+    """Staff see every version of a video they may change (their own, or any in a collection
+    where they may change videos), published to clients or not (streaming.permissions)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    from streaming.wagtail_hooks import video_viewset
+    from streaming.permissions import may_preview
 
-    policy = video_viewset.permission_policy
-    return policy.user_has_any_permission(user, ["add", "change", "delete", "view"])
+    video = Video.objects.filter(pk=video_id).select_related("collection").first()
+    return video is not None and may_preview(user, video)
 
 
 class Viewing(NamedTuple):
@@ -53,7 +54,7 @@ def viewing(request, video_id: int) -> Viewing:
                 return Viewing(allowed=True, public=True)
             restrictions = page.get_view_restrictions()
             allowed = allowed or all(r.accept_request(request) for r in restrictions)
-    return Viewing(allowed=allowed or may_manage(request.user), public=False)
+    return Viewing(allowed=allowed or may_manage(request.user, video_id), public=False)
 
 
 def _restricted() -> Exists:

@@ -8,4 +8,6 @@ class StreamingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from streaming import signals  # noqa: F401
+        from streaming import permissions, signals  # noqa: F401
+
+        permissions.register()

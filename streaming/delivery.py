@@ -4,11 +4,16 @@ Once the access check has passed, a file leaves one of three ways:
 - from S3: playlists are rewritten for this viewer with signed, short-lived URLs, and any other
   file is a redirect to one; the bucket itself stays private;
 - from local disk behind nginx: an internal redirect (`X-Accel-Redirect`) lets nginx send it;
+  with KOTIKANAVA_MEDIA_LINK_SECRET shared with nginx, a public playlist names its segments with
+  signed links (nginx's `secure_link`), so public segments never reach the app, as on S3;
 - in the embedded default: the app sends the file itself.
 """
 
+import base64
+import hashlib
 import posixpath
 import re
+import time
 import unicodedata
 from urllib.parse import quote
 
@@ -20,6 +25,7 @@ from django.utils.text import slugify
 from django.views import static
 
 from streaming import files
+from streaming.conf import setting
 
 PLAYLIST_SUFFIX = ".m3u8"
 URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
@@ -59,9 +65,11 @@ def deliver(request, name: str, *, public: bool, filename: str = "") -> HttpResp
     storage = default_storage
     if hasattr(storage, "signed_url"):
         return _from_bucket(storage, name, filename)
-    if settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX:
+    if setting("MEDIA_ACCEL_PREFIX"):
+        if public and setting("MEDIA_LINK_SECRET") and name.endswith(PLAYLIST_SUFFIX):
+            return _linked_playlist(storage, name)
         response = HttpResponse()
-        response["X-Accel-Redirect"] = settings.KOTIKANAVA_MEDIA_ACCEL_PREFIX + iri_to_uri(name)
+        response["X-Accel-Redirect"] = setting("MEDIA_ACCEL_PREFIX") + iri_to_uri(name)
     else:
         try:
             response = static.serve(request, name, document_root=storage.location)
@@ -101,7 +109,7 @@ def signed_playlist(text: str, folder: str, sign) -> str:
 
 
 def _from_bucket(storage, name: str, filename: str = "") -> HttpResponse:
-    expire = settings.KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS
+    expire = setting("MEDIA_SIGNED_URL_SECONDS")
     if not name.endswith(PLAYLIST_SUFFIX):
         headers = {"ResponseContentDisposition": content_disposition(filename)} if filename else {}
         url = storage.signed_url(name, expire, **headers)
@@ -119,6 +127,36 @@ def _from_bucket(storage, name: str, filename: str = "") -> HttpResponse:
     response = HttpResponse(body, content_type=files.content_type(name))
     # Every copy carries signatures that expire: never shared, never kept for long.
     response["Cache-Control"] = PRIVATE_PLAYLIST
+    return response
+
+
+def nginx_link(name: str, secret: str, now: float | None = None) -> str:
+    """The URL of stored file `name` that nginx's `secure_link` lets through without the app:
+    `secure_link_md5 "$secure_link_expires$uri <secret>"` (deploy/nginx/kotikanava.conf).
+
+    The expiry is rounded up to the next 10 minutes, so every viewer in that span gets the same
+    playlist, which shared caches may then keep.
+    """
+    step = 600
+    now = time.time() if now is None else now
+    expires = int(now // step + 1) * step + int(setting("MEDIA_SIGNED_URL_SECONDS"))
+    path = iri_to_uri(settings.MEDIA_URL + name)
+    digest = hashlib.md5(f"{expires}{path} {secret}".encode(), usedforsecurity=False).digest()
+    token = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return f"{path}?md5={token}&expires={expires}"
+
+
+def _linked_playlist(storage, name: str) -> HttpResponse:
+    """A public playlist whose segments nginx serves by itself (see `nginx_link`)."""
+    try:
+        with storage.open(name, "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        return not_found()
+    secret = setting("MEDIA_LINK_SECRET")
+    body = signed_playlist(text, posixpath.dirname(name), lambda key: nginx_link(key, secret))
+    response = HttpResponse(body, content_type=files.content_type(name))
+    response["Cache-Control"] = files.cache_control(name)
     return response
 
 

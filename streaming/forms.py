@@ -8,12 +8,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.forms.collections import CollectionChoiceField
+from wagtail.admin.forms.collections import (
+    CollectionChoiceField,
+    collection_member_permission_formset_factory,
+)
 from wagtail.models import Collection
 
 from streaming.models import Caption, Video
+from streaming.permissions import check_upload_collection, upload_collections
 from streaming.pipeline.captions import CaptionError, parse
-from studio.validators import validate_file_name, validate_no_bidi_controls
+from streaming.validators import validate_file_name, validate_no_bidi_controls
 
 # Caption files are text; anything bigger than this is not one.
 MAX_CAPTION_BYTES = 2 * 1024 * 1024
@@ -57,6 +61,7 @@ class BaseVideoForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.captions_changed = False
+        self.fields["collection"].queryset = _collection_choices(self.for_user, self.instance)
         existing = {}
         if self.instance.pk:
             existing = {c.language: c for c in self.instance.captions.all()}
@@ -110,6 +115,17 @@ class BaseVideoForm(WagtailAdminModelForm):
                     self.captions_changed = True
 
 
+def _collection_choices(user, video: Video):
+    """Collections the person may add videos to, and the one the video is in now (as Wagtail's
+    image and document forms do), so keeping it where it is stays valid."""
+    if user is None:
+        return Collection.objects.all()
+    choices = upload_collections(user)
+    if video.pk:
+        choices = choices | Collection.objects.filter(pk=video.collection_id)
+    return choices.order_by("path")
+
+
 def _caption_permissions(user) -> dict[str, bool]:
     """What the person may do with caption tracks; a field they may not use is not in the form,
     so a hand-made request cannot use it either."""
@@ -133,8 +149,29 @@ VideoForm.__doc__ = BaseVideoForm.__doc__
 
 
 class UploadSessionForm(forms.Form):
-    """What the browser declares before sending a file."""
+    """What the browser declares before sending a file; `user` limits the collections to those
+    the person may add videos to, and an empty one becomes the first of those."""
 
     filename = forms.CharField(max_length=1000, validators=[validate_file_name])
     size = forms.IntegerField(min_value=0)
     collection = forms.ModelChoiceField(queryset=Collection.objects.all(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_collection(self):
+        return check_upload_collection(self.user, self.cleaned_data.get("collection"))
+
+
+# The Groups admin's "Video permissions" panel: per collection, like images and documents.
+# Deleting follows editing, as in Wagtail's policy for them: no separate column.
+GroupVideoPermissionFormSet = collection_member_permission_formset_factory(
+    Video,
+    [
+        ("add_video", _("Add"), _("Add videos, and edit and delete the ones you uploaded")),
+        ("change_video", _("Edit"), _("Edit and delete any video")),
+        ("choose_video", _("Choose"), _("Select videos in choosers")),
+    ],
+    "streaming/permissions/video_permissions_formset.html",
+)

@@ -5,13 +5,16 @@ switches the video to the new output only once every file of it is stored.
 """
 
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from streaming.conf import pipeline_config
+from streaming.conf import pipeline_config, stall_seconds
 from streaming.models import Video, VideoStatus
 from streaming.pipeline.errors import MediaRejected
 from streaming.pipeline.run import transcode
@@ -30,19 +33,20 @@ def run_processing(video: Video) -> None:
         with JobFolder(video.pk) as folder:
             reporter = ProgressReporter(video.pk, folder)
             reporter.claim()
-            workdir = folder.path
-            source = _download(video, workdir, reporter)
-            out_dir = workdir / "out"
-            result = transcode(
-                source,
-                out_dir,
-                pipeline_config(),
-                on_progress=reporter,
-                captions=caption_inputs(video, workdir),
-            )
-            reporter.beat()  # still ours, just before the switch
-            if not publish_version(video, out_dir, result, claim=reporter):
-                raise JobSuperseded(video.pk)
+            with reporter.beating():
+                workdir = folder.path
+                source = _download(video, workdir, reporter)
+                out_dir = workdir / "out"
+                result = transcode(
+                    source,
+                    out_dir,
+                    pipeline_config(),
+                    on_progress=reporter,
+                    captions=caption_inputs(video, workdir),
+                )
+                reporter.beat()  # still ours, just before the switch
+                if not publish_version(video, out_dir, result, claim=reporter):
+                    raise JobSuperseded(video.pk)
     except JobSuperseded:
         logger.warning("Processing video %s stopped: a newer attempt has taken it over", video.pk)
         return
@@ -79,6 +83,9 @@ class ProgressReporter:
     attempt's own previous one, so a job that recovery took for dead (or a newer request
     replaced) stops at its next beat instead of publishing. The work folder notes each beat so
     a worker on this machine can recover the attempt the moment it dies (`streaming.recovery`).
+
+    Progress comes only while ffmpeg encodes; `beating()` keeps the claim alive through the
+    phases that block for long without any (a slow read from S3, the storyboard, a large upload).
     """
 
     interval = 2.0
@@ -86,8 +93,15 @@ class ProgressReporter:
     def __init__(self, video_id: int, folder: JobFolder | None = None):
         self.video_id = video_id
         self.folder = folder
-        self.last = 0.0
+        self.last = 0.0  # the last beat, from either thread
+        # Progress has its own clock: the background beat must not starve the progress bar.
+        self.last_progress = 0.0
         self.beat_at = None
+        # Several beats a stall period, so one slow write never makes a live job look dead.
+        self.interval = min(type(self).interval, stall_seconds() / 4)
+        self.lost = False
+        self._writing = None  # the beat being written, not yet noted
+        self._lock = threading.Lock()
 
     def claim(self) -> None:
         """Start the attempt: the video is processing and the first beat is this one's."""
@@ -99,31 +113,78 @@ class ProgressReporter:
         self._noted(now)
 
     def __call__(self, percent: float, eta_seconds: float | None) -> None:
-        if time.monotonic() - self.last < self.interval and percent < 100:
+        if self.lost:
+            raise JobSuperseded(self.video_id)
+        if time.monotonic() - self.last_progress < self.interval and percent < 100:
             return
+        self.last_progress = time.monotonic()
         self.beat(
             progress=round(percent, 1),
             eta_seconds=None if eta_seconds is None else int(eta_seconds),
         )
 
     def keep_alive(self) -> None:
+        if self.lost:
+            raise JobSuperseded(self.video_id)
         if time.monotonic() - self.last >= self.interval:
             self.beat()
 
     def beat(self, **fields) -> None:
         """Renew the claim, with any progress `fields`; raise `JobSuperseded` if it is gone."""
-        self.last = time.monotonic()
-        now = timezone.now()
-        mine = Video.objects.filter(
-            pk=self.video_id, status=VideoStatus.PROCESSING, heartbeat_at=self.beat_at
+        with self._lock:
+            if self.lost:
+                raise JobSuperseded(self.video_id)
+            self.last = time.monotonic()
+            now = self._writing = timezone.now()
+            mine = Video.objects.filter(
+                pk=self.video_id, status=VideoStatus.PROCESSING, heartbeat_at=self.beat_at
+            )
+            if not mine.update(heartbeat_at=now, **fields):
+                self.lost = True
+                raise JobSuperseded(self.video_id)
+            self._noted(now)
+
+    @contextmanager
+    def beating(self):
+        """Beat from a background thread while the block runs; once the claim is lost, every
+        later `beat`, `keep_alive` or progress report of the job raises `JobSuperseded`.
+
+        Inside a transaction (an inline task) another connection cannot see the job's row, so
+        there the job beats only from its own thread, as it reports progress.
+        """
+        if connection.in_atomic_block:
+            yield
+            return
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=self._beat_until, args=(stop,), name=f"heartbeat-{self.video_id}", daemon=True
         )
-        if not mine.update(heartbeat_at=now, **fields):
-            raise JobSuperseded(self.video_id)
-        self._noted(now)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    def _beat_until(self, stop: threading.Event) -> None:
+        try:
+            while not stop.wait(self.interval / 2) and not self.lost:
+                try:
+                    self.keep_alive()
+                except JobSuperseded:
+                    logger.warning("Video %s: the job's claim is gone", self.video_id)
+                except DatabaseError:
+                    # A busy database is not a lost claim: the next beat tries again.
+                    logger.warning("Video %s: a heartbeat failed", self.video_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
 
     def holds(self, video: Video) -> bool:
         """The row (read under lock) still carries this attempt's last beat."""
-        return video.status == VideoStatus.PROCESSING and video.heartbeat_at == self.beat_at
+        # Lock-free, as the background beat may be between its write and noting it.
+        beats = {self.beat_at, self._writing}
+        mine = video.status == VideoStatus.PROCESSING and video.heartbeat_at in beats
+        return mine and not self.lost
 
     def _noted(self, beat) -> None:
         self.beat_at = beat

@@ -1,6 +1,6 @@
 """Approving or rejecting a change to a video that clients already watch.
 
-A held version (see `versions._publish_or_hold`) is complete in storage; approving switches to it
+A held version (see `versions.publish_or_hold`) is complete in storage; approving switches to it
 in one step. Rejecting deletes it and puts the caption working copies back to what clients see,
 so the edit form shows the published captions again and no later change publishes the rejected
 ones by accident.
@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from streaming.models import Caption, Video
-from streaming.pipeline.captions import parse
+from streaming.pipeline.captions import Cue, parse
 from streaming.versions import delete_files, switch
 
 
@@ -48,6 +48,9 @@ def restore_captions(video: Video) -> None:
     for language, track in published.items():
         with default_storage.open(video.output_prefix + track["uri"], "rb") as handle:
             cues = parse(handle.read())
+        # A trimmed version's captions start at the cut; staff edit the whole recording's.
+        offset = video.output_manifest.get("trim", {}).get("start", 0)
+        cues = [Cue(c.start + offset, c.end + offset, c.text) for c in cues]
         caption = Caption.objects.filter(video=video, language=language).first()
         caption = caption or Caption(video=video, language=language)
         caption.label = track["label"]

@@ -18,10 +18,10 @@ runs it every minute too, but is not needed for it.
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from streaming.conf import stall_seconds
 from streaming.models import Video, VideoStatus
 from streaming.workdir import reclaim_dead_folders
 
@@ -41,7 +41,7 @@ def recover_dead_jobs() -> list[int]:
     ]
     silent = Video.objects.filter(
         status=VideoStatus.PROCESSING,
-        heartbeat_at__lt=timezone.now() - timedelta(seconds=settings.KOTIKANAVA_STALL_SECONDS),
+        heartbeat_at__lt=timezone.now() - timedelta(seconds=stall_seconds()),
     )
     for video_id, beat in silent.values_list("pk", "heartbeat_at"):
         if _requeue(video_id, beat):

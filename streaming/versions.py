@@ -10,7 +10,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from streaming.access import changes_need_approval
+from streaming.conf import work_dir
 from streaming.models import Video, VideoStatus
 from streaming.pipeline import playlists
 from streaming.pipeline.download import DOWNLOAD
@@ -29,7 +29,7 @@ CAPTION_PUBLISH_ATTEMPTS = 3
 
 def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> bool:
     """Store a complete pipeline output as the video's next version and switch to it (or hold
-    it for approval, see `_publish_or_hold`).
+    it for approval, see `publish_or_hold`).
 
     `claim` is the job's hold on the video (`jobs.ProgressReporter`): it is renewed while files
     upload, and the switch happens only if it still holds, so a job taken for dead and
@@ -59,8 +59,16 @@ def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> 
         "height": result.height,
         "has_video": result.has_video,
     }
-    if not _publish_or_hold(video.pk, prefix, manifest, version_fields, claim=claim):
+    # A trimmed video stays trimmed: the new ladder becomes its full length (see streaming.trim).
+    from streaming.trim import keep_trim
+
+    try:
+        prefix, manifest, version_fields = keep_trim(video.pk, prefix, manifest, version_fields)
+    except BaseException:
         delete_files(stored)
+        raise
+    if not publish_or_hold(video.pk, prefix, manifest, version_fields, claim=claim):
+        delete_files(manifest["files"])
         return False
     Video.objects.filter(pk=video.pk).update(
         status=VideoStatus.READY, progress=100, eta_seconds=None, error_message="", error_detail=""
@@ -129,11 +137,17 @@ def _try_publish_captions(video: Video) -> bool:
         return posixpath.relpath(posixpath.normpath(old_prefix + uri), prefix)
 
     stored = []
-    with tempfile.TemporaryDirectory(prefix=f"captions-{video.pk}-", dir=settings.WORK_DIR) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"captions-{video.pk}-", dir=work_dir()) as tmp:
         workdir = Path(tmp)
         out = workdir / "out"
         out.mkdir()
-        tracks = write_captions(out, caption_inputs(video, workdir), video.duration or 0)
+        captions = caption_inputs(video, workdir)
+        if video.output_manifest.get("trim"):
+            # Staff edit captions on the whole recording's timeline (see streaming.trim).
+            from streaming.trim import shift_caption_inputs, trim_range
+
+            captions = shift_caption_inputs(captions, *trim_range(video))
+        tracks = write_captions(out, captions, video.duration or 0)
         for path in sorted(p for p in out.rglob("*") if p.is_file()):
             stored.append(store(prefix + str(path.relative_to(out)), path))
     master = playlists.relink_master(old_master, rebase, tracks)
@@ -151,7 +165,7 @@ def _try_publish_captions(video: Video) -> bool:
         "media_prefix": video.media_prefix,
         "captions": caption_tracks(master),
     }
-    if not _publish_or_hold(video.pk, prefix, manifest, {}, expected_prefix=old_prefix):
+    if not publish_or_hold(video.pk, prefix, manifest, {}, expected_prefix=old_prefix):
         delete_files(stored)
         return False
     return True
@@ -167,7 +181,7 @@ def reserve_prefix(video_id: int) -> str:
     return f"videos/{video_id}/{version + 1}/"
 
 
-def _publish_or_hold(
+def publish_or_hold(
     video_id: int,
     prefix: str,
     manifest: dict,

@@ -3,6 +3,7 @@ for live sessions and weekly series."""
 
 from datetime import timedelta
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
@@ -15,7 +16,12 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from streaming.access import may_approve
-from streaming.forms import VideoForm, caption_field_name, remove_field_name
+from streaming.forms import (
+    GroupVideoPermissionFormSet,
+    VideoForm,
+    caption_field_name,
+    remove_field_name,
+)
 from streaming.models import LiveSeries, LiveSession, LiveState, Video
 from streaming.views import upload
 from streaming.views.chooser import VideoChooseResultsView, VideoChooseView
@@ -28,6 +34,12 @@ from streaming.views.live_admin import (
     LiveStateColumn,
     RotateKeyView,
 )
+from streaming.views.live_questions import (
+    LiveQuestionsView,
+    QuestionsColumn,
+    question_action,
+    questions_data,
+)
 from streaming.views.live_series_admin import (
     LiveSeriesCreateForm,
     LiveSeriesCreateView,
@@ -35,12 +47,17 @@ from streaming.views.live_series_admin import (
     LiveSeriesEditForm,
     LiveSeriesEditView,
 )
+from streaming.views.live_studio import ChunkView, StudioEndView, StudioView
+from streaming.views.trim import TrimVideoView
 from streaming.views.videos import (
     ProcessVideoView,
     ReviewChangeView,
+    VideoDeleteView,
     VideoEditView,
+    VideoHistoryView,
     VideoIndexView,
     VideoStatusView,
+    VideoUsageView,
 )
 
 
@@ -65,6 +82,9 @@ class VideoViewSet(ModelViewSet):
     inspect_view_enabled = False
     index_view_class = VideoIndexView
     edit_view_class = VideoEditView
+    delete_view_class = VideoDeleteView
+    usage_view_class = VideoUsageView
+    history_view_class = VideoHistoryView
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
@@ -81,6 +101,10 @@ class VideoViewSet(ModelViewSet):
         base_form_class=VideoForm,
     )
 
+    def get_permissions_to_register(self):
+        """None: video permissions are given per collection, in the Groups admin's own panel."""
+        return Permission.objects.none()
+
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
             process_url_name=self.get_url_name("process"),
@@ -91,7 +115,7 @@ class VideoViewSet(ModelViewSet):
 
     @cached_property
     def add_view(self):
-        """The "add" page is the chunked upload: one form post cannot carry gigabytes reliably."""
+        """The "add" page is the tus upload: one form post cannot carry gigabytes reliably."""
         return self.construct_view(upload.UploadView)
 
     @cached_property
@@ -103,6 +127,10 @@ class VideoViewSet(ModelViewSet):
         return self.construct_view(ReviewChangeView)
 
     @cached_property
+    def trim_view(self):
+        return self.construct_view(TrimVideoView)
+
+    @cached_property
     def status_view(self):
         return self.construct_view(VideoStatusView)
 
@@ -111,13 +139,10 @@ class VideoViewSet(ModelViewSet):
             path("process/<int:pk>/", self.process_view, name="process"),
             path("status/", self.status_view, name="status"),
             path("review/<int:pk>/", self.review_view, name="review"),
-            path("upload/sessions/", upload.create_session, name="upload_sessions"),
-            path("upload/sessions/<uuid:session_id>/", upload.session_view, name="upload_session"),
-            path(
-                "upload/sessions/<uuid:session_id>/finish/",
-                upload.finish_session,
-                name="upload_finish",
-            ),
+            path("trim/<int:pk>/", self.trim_view, name="trim"),
+            # tus 1.0 (streaming/views/upload.py); also reached with an upload token.
+            path("uploads/", upload.uploads_endpoint, name="upload_sessions"),
+            path("uploads/<uuid:session_id>/", upload.upload_endpoint, name="upload_session"),
         ]
 
 
@@ -166,6 +191,7 @@ class LiveSessionViewSet(ModelViewSet):
         "topic",
         "visibility",
         LiveStateColumn("state", label=_("State"), sort_key="state"),
+        QuestionsColumn("questions", accessor="pk", label=_("Questions")),
     ]
     list_filter = ["state", "topic", "visibility"]
     search_fields = ["title"]
@@ -198,7 +224,25 @@ class LiveSessionViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("rotate-key/<int:pk>/", self.rotate_key_view, name="rotate_key"),
             path("end/<int:pk>/", self.end_view, name="end"),
+            path("questions/<int:pk>/", LiveQuestionsView.as_view(), name="questions"),
+            path("questions/<int:pk>/data/", questions_data, name="questions_data"),
+            path(
+                "questions/<int:pk>/<int:question_pk>/<slug:action>/",
+                question_action,
+                name="question_action",
+            ),
+            path("studio/<int:pk>/", self.studio_view, name="studio"),
+            path("studio/<int:pk>/chunk/", ChunkView.as_view(), name="studio_chunk"),
+            path("studio/<int:pk>/end/", StudioEndView.as_view(), name="studio_end"),
         ]
+
+    @cached_property
+    def studio_view(self):
+        return StudioView.as_view(
+            chunk_url_name=self.get_url_name("studio_chunk"),
+            end_url_name=self.get_url_name("studio_end"),
+            edit_url_name=self.get_url_name("edit"),
+        )
 
 
 class LiveSeriesViewSet(ModelViewSet):
@@ -266,6 +310,11 @@ def add_videos_waiting_panel(request, panels):
 def add_live_sessions_panel(request, panels):
     if live_session_viewset.permission_policy.user_has_permission(request.user, "change"):
         panels.append(LiveSessionsPanel(request))
+
+
+@hooks.register("register_group_permission_panel")
+def register_video_permissions_panel():
+    return GroupVideoPermissionFormSet
 
 
 @hooks.register("register_admin_viewset")

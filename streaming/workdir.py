@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
+from streaming.conf import work_dir
 
 PREFIX = "kotikanava-job-"
 LOCK_NAME = ".kotikanava-lock"
@@ -39,10 +39,6 @@ class DeadJob:
 
     video_id: int
     beat: datetime | None
-
-
-def work_dir() -> Path:
-    return Path(settings.WORK_DIR or tempfile.gettempdir())
 
 
 class JobFolder:

@@ -9,8 +9,7 @@ sent by a browser; the file check covers files handed to these forms by code.
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from studio.forms import add_validators
-from studio.validators import validate_file_name, validate_no_bidi_controls
+from streaming.validators import add_validators, validate_file_name, validate_no_bidi_controls
 
 
 class DocumentForm(BaseDocumentForm):

@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -38,3 +39,13 @@ def secret_key(state_dir: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def next_redis_database(url: str) -> str:
+    """The same Redis server's next numbered database, for a cache beside the task queues.
+
+    A cache is cleared with FLUSHDB, which would take the queued jobs with it if they shared it.
+    """
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + 1}"))

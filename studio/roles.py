@@ -61,3 +61,11 @@ EDITOR_COLLECTION_PERMISSIONS = [
     "wagtailcore.change_collection",
     "wagtailcore.delete_collection",
 ]
+
+# Video permissions per collection, on the root (streaming migration 0007 grants them; Wagtail's
+# ownership policy lets "add" also edit and delete one's own videos, "change" everyone's).
+VIDEO_STAFF_COLLECTION_PERMISSIONS = ["streaming.add_video", "streaming.choose_video"]
+VIDEO_EDITOR_COLLECTION_PERMISSIONS = [
+    *VIDEO_STAFF_COLLECTION_PERMISSIONS,
+    "streaming.change_video",
+]

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from studio.content_security import storage_origins
-from studio.env import env_bool, env_int, env_list, secret_key
+from studio.env import env_bool, env_int, env_list, next_redis_database, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = Path(os.environ.get("KOTIKANAVA_STATE_DIR", BASE_DIR / "var"))
@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "studio",
     "library",
     "streaming",
+    # The health endpoint, request and job ids in the logs, the admin's task queue view.
+    "studio.operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "health_check",
+    "django_guid",
     "axes",
     "csp",
     "django.contrib.admin",
@@ -57,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (X-Request-ID, see LOGGING).
+    "django_guid.middleware.guid_middleware",
+    "studio.operations.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "studio.content_security.ContentSecurityPolicyMiddleware",
@@ -65,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Upload tokens (Authorization: Bearer) on the tus upload endpoint only.
+    "studio.tokens.UploadTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -105,8 +114,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server, task worker and scheduler share one SQLite file: wait for locks, don't fail.
+    # WAL with synchronous=NORMAL syncs at checkpoints, not every commit; it stays consistent
+    # after a crash and loses at most the last commits on a power cut (SQLite's documentation).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -134,6 +149,8 @@ STATIC_ROOT = BASE_DIR / "static"
 STATICFILES_DIRS = [
     # hls.js from npm (pinned in package-lock.json), served from our own static files.
     ("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"),
+    # tus-js-client from npm (pinned), the admin upload page's resumable upload client.
+    ("vendor/tus-js-client", BASE_DIR / "node_modules" / "tus-js-client" / "dist"),
     # Workbox's service-worker modules from npm (pinned), side by side for importScripts.
     *[
         ("vendor/workbox", BASE_DIR / "node_modules" / f"workbox-{name}" / "build")
@@ -143,11 +160,7 @@ STATICFILES_DIRS = [
 MEDIA_URL = os.environ.get("KOTIKANAVA_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("KOTIKANAVA_MEDIA_ROOT", BASE_DIR / "media"))
 # Media is never served straight from its folder: /media/ checks who may see each file first
-# (see studio/media.py). Behind nginx, name the internal location that maps to MEDIA_ROOT and
-# the app answers with X-Accel-Redirect instead of sending the bytes itself.
-KOTIKANAVA_MEDIA_ACCEL_PREFIX = os.environ.get("KOTIKANAVA_MEDIA_ACCEL_PREFIX", "")
-# On S3, how long the signed URLs handed to a viewer work (long enough for a long recording).
-KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS = env_int("KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS", 6 * 3600)
+# (see studio/media.py); behind nginx, KOTIKANAVA_MEDIA_ACCEL_PREFIX (below) hands it over.
 # Documents go through Wagtail's view, which applies collection privacy, on any storage.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
@@ -180,17 +193,40 @@ STORAGES = {
 }
 
 # Background work: django-tasks on the database by default, RQ on Redis when REDIS_URL is set.
+# Separate queues (streaming/tasks.py), most urgent first: a worker given several takes them in
+# this order, and a transcode backlog never holds up a live session's work or an e-mail.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_QUEUE_TIMEOUTS = {"live": 2 * 3600, "default": 3600, "transcode": 6 * 3600}
 RQ_QUEUES = {
-    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 6 * 3600}
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": timeout}
+    for name, timeout in TASK_QUEUE_TIMEOUTS.items()
 }
+# Every job on these queues is a django-tasks task: `rqworker` needs no --job-class.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend"
         ),
-        "QUEUES": ["default"],
+        "QUEUES": list(TASK_QUEUE_TIMEOUTS),
     }
+}
+
+# Cache: Redis when one is named (KOTIKANAVA_CACHE_URL, or else REDIS_URL's server in the next
+# database, since clearing a cache empties its whole database), memory of each process otherwise.
+CACHE_URL = os.environ.get("KOTIKANAVA_CACHE_URL") or (
+    next_redis_database(REDIS_URL) if REDIS_URL else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "kotikanava",
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
 
 # Wagtail
@@ -211,7 +247,7 @@ WAGTAILSEARCH_BACKENDS = {
 TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "txt"]
-# Refuse titles and file names with direction-changing control characters (studio/validators.py).
+# Refuse titles and file names with direction-changing control characters (streaming/validators.py).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "studio.collection_forms.DocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "studio.collection_forms.ImageForm"
 
@@ -234,11 +270,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Keep failures only (deleted after the cool-off), not a record of every login.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "studio.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "streaming.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "studio.throttling.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-# How many reverse proxies of our own add to X-Forwarded-For (0: use the connection's address).
-KOTIKANAVA_TRUSTED_PROXIES = env_int("KOTIKANAVA_TRUSTED_PROXIES", 0)
+# Behind reverse proxies, KOTIKANAVA_TRUSTED_PROXIES (below) says how many are ours.
 
 # E-mail (accessibility feedback notices to editors, Wagtail's moderation mails): printed on the
 # console unless an SMTP server is named.
@@ -260,6 +295,12 @@ KOTIKANAVA_FEEDBACK_RETENTION_DAYS = env_int("KOTIKANAVA_FEEDBACK_RETENTION_DAYS
 KOTIKANAVA_FEEDBACK_RATE_LIMIT = env_int("KOTIKANAVA_FEEDBACK_RATE_LIMIT", 5)
 KOTIKANAVA_FEEDBACK_RATE_WINDOW_MINUTES = env_int("KOTIKANAVA_FEEDBACK_RATE_WINDOW_MINUTES", 60)
 
+# Clients' questions to a live session's host (streaming.live.questions): at most this many per
+# client and session in the window; deleted by the scheduler after the retention period.
+KOTIKANAVA_QUESTION_RATE_LIMIT = env_int("KOTIKANAVA_QUESTION_RATE_LIMIT", 3)
+KOTIKANAVA_QUESTION_RATE_WINDOW_SECONDS = env_int("KOTIKANAVA_QUESTION_RATE_WINDOW_SECONDS", 300)
+KOTIKANAVA_QUESTION_RETENTION_DAYS = env_int("KOTIKANAVA_QUESTION_RETENTION_DAYS", 30)
+
 # HTTPS. DJANGO_HTTPS=1 when the site is served over HTTPS (DJANGO_SECURE_COOKIES=1 is the old
 # name): secure cookies, redirect to HTTPS, HSTS. Behind a TLS-terminating proxy, name the header
 # it sets, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
@@ -272,6 +313,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # nginx-rtmp's callbacks come over plain HTTP on loopback; a redirect would rename the stream.
 SECURE_REDIRECT_EXEMPT = [r"^live/ingest/"]
+# Load balancers probe the health endpoint on the plain address.
+SECURE_REDIRECT_EXEMPT += [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds the whole registered domain through browsers' built-in lists and is slow to
@@ -316,10 +359,42 @@ KOTIKANAVA_ADMIN_CSP = {
 # Wagtail's admin would ask releases.wagtail.io for new versions from every editor's browser.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# Logs: one line per record on stderr, each with its request id (django-guid: nginx's
+# X-Request-ID, else a new one, returned in the response header) and, in workers, the id of the
+# task being run (studio/operations/logs.py). KOTIKANAVA_LOG_FORMAT=json writes JSON lines
+# (python-json-logger) for a log collector; the default is for people reading a terminal.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # An incoming id must look like a UUID (nginx's $request_id does): no log injection.
+    "VALIDATE_GUID": True,
+    "EXPOSE_HEADER": False,
+}
+LOG_FORMAT = os.environ.get("KOTIKANAVA_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("KOTIKANAVA_LOG_FORMAT is text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "studio.operations.logs.ContextFilter"}},
+    "formatters": {
+        "text": {
+            "()": "studio.operations.logs.HumanFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"level": "WARNING"},
@@ -327,57 +402,62 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         # Failed logins and lockouts are warnings; the rest of axes' chatter is not needed.
         "axes": {"level": "WARNING"},
+        # It logs every request's id at INFO; the request lines below carry it.
+        "django_guid": {"level": "WARNING"},
+        # A failing part is in the endpoint's answer; its traceback is for debugging.
+        "health_check": {"level": "ERROR"},
+        # One line per request (media requests at DEBUG); nginx keeps its own access log.
+        "studio.requests": {"level": os.environ.get("KOTIKANAVA_REQUEST_LOG_LEVEL", "INFO")},
     },
 }
+
+# The health endpoint (/health/) also checks the live ingest when it is part of the
+# installation: by default when KOTIKANAVA_RTMP_HOST names where it runs.
+KOTIKANAVA_HEALTH_INGEST = env_bool(
+    "KOTIKANAVA_HEALTH_INGEST", bool(os.environ.get("KOTIKANAVA_RTMP_HOST"))
+)
 
 
 KOTIKANAVA_CAPTIONS_ON_BY_DEFAULT = env_bool("KOTIKANAVA_CAPTIONS_ON_BY_DEFAULT", True)
 
-# Media pipeline: overrides of streaming.pipeline.config.PipelineConfig (ladder, limits, ...).
-KOTIKANAVA_PIPELINE = {}
-# Where workers keep temporary files while transcoding (needs room for a few originals).
-WORK_DIR = os.environ.get("KOTIKANAVA_WORK_DIR") or None
-# A processing job whose heartbeat is this old is taken for dead and queued again.
-KOTIKANAVA_STALL_SECONDS = env_int("KOTIKANAVA_STALL_SECONDS", 120)
-
-# Uploads from the admin (read by streaming.uploads).
-KOTIKANAVA_MAX_UPLOAD_BYTES = int(os.environ.get("KOTIKANAVA_MAX_UPLOAD_BYTES", 8 * 1024**3))
-KOTIKANAVA_UPLOAD_DIR = os.environ.get("KOTIKANAVA_UPLOAD_DIR") or None
-KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS = int(os.environ.get("KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS", 10))
-KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES = int(
-    os.environ.get("KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES", 1024**3)
-)
-# An upload holds disk for the rest of its file only while it moves: this long after its last chunk.
-KOTIKANAVA_UPLOAD_LEASE_SECONDS = int(os.environ.get("KOTIKANAVA_UPLOAD_LEASE_SECONDS", 120))
-# Disk one person's moving uploads may hold at once; the page sends one file at a time, so the
-# largest allowed file is enough for normal use and nobody can hold the disk with parallel uploads.
-KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES = int(
-    os.environ.get("KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES", KOTIKANAVA_MAX_UPLOAD_BYTES)
-)
-
-# Live ingest (nginx-rtmp, started by `manage.py run_ingest`; read by streaming.live).
-KOTIKANAVA_RTMP_HOST = os.environ.get("KOTIKANAVA_RTMP_HOST", "127.0.0.1")
-KOTIKANAVA_RTMP_PORT = env_int("KOTIKANAVA_RTMP_PORT", 1935)
-KOTIKANAVA_RTMP_APP = os.environ.get("KOTIKANAVA_RTMP_APP", "live")
-# Where nginx reaches this app for its on_publish / on_publish_done / on_update callbacks.
-KOTIKANAVA_INGEST_CALLBACK_URL = os.environ.get(
-    "KOTIKANAVA_INGEST_CALLBACK_URL", "http://127.0.0.1:8000"
-)
-# Addresses besides loopback whose callbacks are believed (an ingest server on another host).
-KOTIKANAVA_INGEST_HOSTS = env_list("KOTIKANAVA_INGEST_HOSTS", [])
-# A key works from this long before the start until this long after the planned end.
-KOTIKANAVA_LIVE_EARLY_MINUTES = env_int("KOTIKANAVA_LIVE_EARLY_MINUTES", 30)
-KOTIKANAVA_LIVE_LATE_MINUTES = env_int("KOTIKANAVA_LIVE_LATE_MINUTES", 30)
-# A publisher without a heartbeat (on_update, every 10 s) for this long is taken for gone.
-KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS = env_int("KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS", 30)
-# A publisher who comes back within this long continues the same session, playlist and archive;
-# after it, the session ends and its recording is made.
-KOTIKANAVA_LIVE_GRACE_SECONDS = env_int("KOTIKANAVA_LIVE_GRACE_SECONDS", 120)
-# Segments in a viewer's sliding-window live playlist (2 s each); the full list is kept apart.
-KOTIKANAVA_LIVE_WINDOW_SEGMENTS = env_int("KOTIKANAVA_LIVE_WINDOW_SEGMENTS", 6)
-# The packager stops a session cleanly when the live folder's disk has less free space than this.
-KOTIKANAVA_LIVE_MIN_FREE_BYTES = env_int("KOTIKANAVA_LIVE_MIN_FREE_BYTES", 512 * 1024 * 1024)
-# Where packagers write before files reach storage (local disk of the ingest host).
-KOTIKANAVA_LIVE_WORK_DIR = os.environ.get(
-    "KOTIKANAVA_LIVE_WORK_DIR", str(BASE_DIR / "var" / "live")
-)
+# The media engine's settings have their defaults and meanings in streaming/conf.py; each is set
+# here only from the environment variable of the same name. KOTIKANAVA_PIPELINE (overrides of
+# streaming.pipeline.config.PipelineConfig) is set in code, not from the environment.
+_MEDIA_ENGINE_ENVIRONMENT = {
+    # Processing: the workers' temp folder, and when a silent job is taken for dead.
+    "KOTIKANAVA_WORK_DIR": os.environ.get,
+    "KOTIKANAVA_STALL_SECONDS": env_int,
+    # Delivery: nginx's internal location for X-Accel-Redirect; signed S3 URLs' lifetime.
+    "KOTIKANAVA_MEDIA_ACCEL_PREFIX": os.environ.get,
+    "KOTIKANAVA_MEDIA_SIGNED_URL_SECONDS": env_int,
+    # Shared with nginx's secure_link: public segments are sent without the app (deploy/nginx).
+    "KOTIKANAVA_MEDIA_LINK_SECRET": os.environ.get,
+    # How many reverse proxies of our own add to X-Forwarded-For (login throttling, feedback).
+    "KOTIKANAVA_TRUSTED_PROXIES": env_int,
+    # Uploads from the admin.
+    "KOTIKANAVA_MAX_UPLOAD_BYTES": env_int,
+    "KOTIKANAVA_UPLOAD_DIR": os.environ.get,
+    "KOTIKANAVA_UPLOAD_MAX_OPEN_SESSIONS": env_int,
+    "KOTIKANAVA_UPLOAD_DISK_RESERVE_BYTES": env_int,
+    "KOTIKANAVA_UPLOAD_LEASE_SECONDS": env_int,
+    "KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES": env_int,
+    # Retention: days a ready video keeps its original (0: for ever), hours a failed upload's.
+    "KOTIKANAVA_ORIGINAL_RETENTION_DAYS": env_int,
+    "KOTIKANAVA_FAILED_UPLOAD_RETENTION_HOURS": env_int,
+    # Live ingest (nginx-rtmp started by `manage.py run_ingest`) and the packagers.
+    "KOTIKANAVA_RTMP_HOST": os.environ.get,
+    "KOTIKANAVA_RTMP_PORT": env_int,
+    "KOTIKANAVA_RTMP_APP": os.environ.get,
+    "KOTIKANAVA_INGEST_CALLBACK_URL": os.environ.get,
+    "KOTIKANAVA_INGEST_HOSTS": env_list,
+    "KOTIKANAVA_LIVE_EARLY_MINUTES": env_int,
+    "KOTIKANAVA_LIVE_LATE_MINUTES": env_int,
+    "KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS": env_int,
+    "KOTIKANAVA_LIVE_GRACE_SECONDS": env_int,
+    "KOTIKANAVA_LIVE_WINDOW_SEGMENTS": env_int,
+    "KOTIKANAVA_LIVE_MIN_FREE_BYTES": env_int,
+    "KOTIKANAVA_LIVE_WORK_DIR": os.environ.get,
+}
+for _name, _read in _MEDIA_ENGINE_ENVIRONMENT.items():
+    if os.environ.get(_name):
+        globals()[_name] = _read(_name, None)

@@ -29,25 +29,6 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
-def client_ip(request) -> str | None:
-    """The visitor's address, also behind a reverse proxy.
-
-    Behind a proxy every request comes from the proxy's address, so a lockout "by username and
-    address" would lock that person out everywhere. KOTIKANAVA_TRUSTED_PROXIES says how many
-    proxies of our own append to X-Forwarded-For; the address the outermost of them saw is the
-    visitor's. Anything further left was written by the client and is not trusted.
-    """
-    proxies = settings.KOTIKANAVA_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
 def lockout_response(request, original_response=None, credentials=None):
     """A real page that says what happened and when to try again (HTTP 429 with Retry-After)."""
     cool_off = get_cool_off(request)

@@ -12,10 +12,14 @@ from library.views import search
 from streaming.views import ingest as ingest_views
 from streaming.views.live import session_status
 from studio.media import serve_media
+from studio.operations.health import HealthView
 from studio.throttling import throttle_password_form
+from studio.token_views import upload_tokens
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # A staff member's own upload tokens (studio/tokens.py), inside the admin's look.
+    path("admin/upload-tokens/", upload_tokens, name="upload_tokens"),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's own shared-password forms, the same views with wrong passwords throttled.
     path(
@@ -32,6 +36,8 @@ urlpatterns = [
 # Every stored file passes an access check here (nginx or S3 then send the bytes).
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 # The offline service worker (at the root: its scope is the whole site) and the app manifest.
+# Database, cache, storage, task queues, ffmpeg, ingest: JSON with Accept: application/json.
+urlpatterns += [path("health/", HealthView.as_view(), name="health")]
 urlpatterns += [path("sw.js", offline_views.service_worker, name="service_worker")]
 urlpatterns += [path("manifest.webmanifest", offline_views.manifest, name="web_manifest")]
 urlpatterns += [path("live/<uuid:public_id>/status/", session_status, name="live_status")]

@@ -31,13 +31,17 @@ def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATE_DIR = tmp_path / "var"
     settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
-    settings.WORK_DIR = None
+    settings.KOTIKANAVA_WORK_DIR = None
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # "QUEUES": [] serves every queue; the tasks' own queue names are checked against the real
+    # settings when streaming/tasks.py is imported.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
     # Wagtail keeps the sites' root paths in the cache: rows rolled back with a test must not
     # leave their paths to the next one.
     cache.clear()

@@ -207,8 +207,8 @@ STATEMENT = {
         "asiasta omalle ohjaajallesi. Vastaamme 14 päivän kuluessa.</p>"
     ),
     "supervisory_authority": (
-        "<p>Liikenne- ja viestintävirasto Traficom<br>Saavutettavuuden valvonta<br>"
-        "saavutettavuusvaatimukset.fi</p>"
+        "<p>Liikenne- ja viestintävirasto Traficom, saavutettavuuden valvonta</p>"
+        "<p>saavutettavuusvaatimukset.fi</p>"
     ),
 }
 # The statement in Swedish, for its translated copy.
@@ -233,8 +233,8 @@ STATEMENT_SV = {
         "<p>Du kan också skicka e-post till saavutettavuus@example.fi. Vi svarar inom 14 dagar.</p>"
     ),
     "supervisory_authority": (
-        "<p>Transport- och kommunikationsverket Traficom<br>Tillsynen över "
-        "tillgänglighet<br>tillganglighetskrav.fi</p>"
+        "<p>Transport- och kommunikationsverket Traficom, tillsynen över tillgänglighet</p>"
+        "<p>tillganglighetskrav.fi</p>"
     ),
 }
 

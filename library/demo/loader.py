@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -21,9 +22,9 @@ from library.models import (
     RecipePage,
     TopicPage,
 )
+from streaming.intake import create_video
 from streaming.models import Caption, Video
 from streaming.pipeline.captions import Cue, parse, to_webvtt
-from streaming.processing import request_processing
 
 TOPIC_CONTENT = {
     "liikunta": (ExercisePage, content.EXERCISES),
@@ -133,13 +134,13 @@ class DemoLoader:
         seconds = media.clip_seconds()
         timings = media.speech_timings(captions.get("fi", []), seconds)
         path = media.clip(kind, self.workdir / f"{kind}.mp4", timings, seconds)
-        video = Video(title=title, original_size=path.stat().st_size)
-        video.original.save(path.name, ContentFile(path.read_bytes()), save=False)
-        video.save()
-        for language, sentences in captions.items():
-            self.caption(video, language, sentences, timings)
-        request_processing(video)  # the transcode puts the captions in the master playlist
-        return video
+
+        def add_captions(video):  # before queueing: the transcode puts them in the master
+            for language, sentences in captions.items():
+                self.caption(video, language, sentences, timings)
+
+        with path.open("rb") as handle:
+            return create_video(File(handle), path.name, title=title, on_saved=add_captions)
 
     def caption(self, video: Video, language: str, sentences, timings) -> Caption:
         """A caption track stored as staff's uploads are: the WebVTT file parsed and checked,

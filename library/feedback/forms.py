@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from library.models import AccessibilityFeedback
-from studio.validators import validate_no_bidi_controls
+from streaming.validators import validate_no_bidi_controls
 
 
 class FeedbackForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils import translation
 
 from library.feedback.forms import FeedbackForm
-from studio.throttling import client_ip
+from streaming.client_ip import client_ip
 
 
 def _rate_key(request) -> str:

@@ -3,26 +3,33 @@ or unreachable mail server never holds up the client's page."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from studio.roles import EDITORS_GROUP
+# Whoever may mark feedback handled is told of new feedback: the editors, by their role.
+HANDLES_FEEDBACK = ("library", "change_accessibilityfeedback")
 
 
 def editor_addresses() -> list[str]:
-    """Active members of the editors' group who have an e-mail address."""
+    """Active users who may handle feedback (through a group or their own) and have an e-mail."""
+    app_label, codename = HANDLES_FEEDBACK
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     users = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=EDITORS_GROUP)
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
         .exclude(email="")
     )
     return sorted(set(users.values_list("email", flat=True)))
 
 
-@task()
+# The short-work queue: a transcode backlog never delays the editors' notice.
+@task(queue_name="default")
 def notify_editors(feedback_id: int) -> int:
     """E-mail the editors that new feedback has come; returns how many were told."""
     from library.models import AccessibilityFeedback

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from library.live.questions import questions_context
 from library.live.recording import recording_page
 from streaming.live.access import may_see
 from streaming.models import ArchivePolicy, LiveSession, LiveState
@@ -26,12 +27,17 @@ DEFAULT_POLL_SECONDS = 5
 @require_safe
 def session_page(request, public_id):
     session = _visible_session(request, public_id)
-    context = panel_context(request, session) | {
+    context = page_context(request, session) | questions_context(request, session)
+    return _uncached(TemplateResponse(request, "library/live/session_page.html", context))
+
+
+def page_context(request, session: LiveSession) -> dict:
+    """The whole page's context but its question form (library.live.questions adds that)."""
+    return panel_context(request, session) | {
         "status_url": reverse("live_status", kwargs={"public_id": session.public_id}),
         "panel_url": reverse("live_session_panel", kwargs={"public_id": session.public_id}),
         "poll_seconds": getattr(settings, "KOTIKANAVA_LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS),
     }
-    return _uncached(TemplateResponse(request, "library/live/session_page.html", context))
 
 
 @require_safe

@@ -12,8 +12,8 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from library.choices import Level
+from library.forms import PageForm
 from library.search.fields import BaseFormsField
-from studio.forms import PageForm
 
 PLAIN_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 

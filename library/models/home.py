@@ -4,8 +4,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from library.forms import PageForm
 from library.models.content import PLAIN_FEATURES, ContentPage
-from studio.forms import PageForm
 
 
 class HomePage(Page):

@@ -6,8 +6,8 @@ from wagtail.search import index
 
 from library.choices import TopicIcon
 from library.filters import ContentFilter
+from library.forms import PageForm
 from library.models.content import ContentPage
-from studio.forms import PageForm
 
 
 class TopicPage(Page):

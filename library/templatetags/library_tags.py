@@ -1,9 +1,11 @@
-"""Template tags for the client pages: site navigation, languages, icons."""
+"""Template tags for the client pages: site navigation, languages, icons, and the language a
+page's text is really in."""
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
 from wagtail.models import Locale, Page, Site
 
 from library.models import HomePage, InfoPage
@@ -71,3 +73,40 @@ def is_home(page) -> bool:
 @register.simple_tag
 def active_locale():
     return Locale.get_active()
+
+
+def _source_page(page):
+    """The default language's version of a translated page (looked up once per page object)."""
+    if not hasattr(page, "_fallback_source"):
+        source = page.get_translation_or_none(Locale.get_default())
+        page._fallback_source = source.specific if source is not None else None
+    return page._fallback_source
+
+
+@register.simple_tag
+def text_language(page, field: str) -> str:
+    """The language of `page.<field>` as shown.
+
+    A translated page starts as a copy of its source (Wagtail's simple translation), so until
+    someone translates a field it still holds the source language's text: that text is marked
+    with the source's language, not the page's.
+    """
+    page = getattr(page, "specific_deferred", page)
+    own = page.locale.language_code
+    value = getattr(page, field, None)
+    if not value or page.locale_id == Locale.get_default().pk:
+        return own
+    source = _source_page(page)
+    if source is not None and getattr(source, field, None) == value:
+        return Locale.get_default().language_code
+    return own
+
+
+@register.simple_tag(takes_context=True)
+def fallback_lang(context, page, field: str) -> str:
+    """` lang="fi"` on an element whose text is still the source language's copy on a page in
+    another language (so screen readers pronounce it right); nothing when it is translated."""
+    code = text_language(page, field)
+    if code == (translation.get_language() or page.locale.language_code):
+        return ""
+    return format_html(' lang="{}"', code)

@@ -1,10 +1,8 @@
-"""Template tags for a page's video: default captions, transcript, saved file name, and the
-language a page's text is really in."""
+"""Template tags for a page's video: default captions, transcript, saved file name."""
 
 from django import template
 from django.conf import settings
 from django.utils import translation
-from wagtail.models import Locale
 
 from library.transcripts import choose_track, transcript_for
 from streaming.delivery import download_filename as _download_filename
@@ -30,22 +28,3 @@ def video_transcript(video):
 @register.filter
 def download_filename(title: str) -> str:
     return _download_filename(title)
-
-
-@register.simple_tag
-def text_language(page, field: str) -> str:
-    """The language of `page.<field>` as shown.
-
-    A translated page starts as a copy of its source (Wagtail's simple translation), so until
-    someone translates a field it still holds the source language's text: that text is marked
-    with the source's language, not the page's.
-    """
-    own = page.locale.language_code
-    value = getattr(page, field, None)
-    default = Locale.get_default()
-    if not value or page.locale_id == default.pk:
-        return own
-    source = page.get_translation_or_none(default)
-    if source is not None and getattr(source.specific, field, None) == value:
-        return default.language_code
-    return own

@@ -3,15 +3,13 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from streaming.conf import setting
 from streaming.models import LiveSession
 
 
 def rtmp_url() -> str:
     """The ingest server's address as OBS and phone apps take it (the key goes separately)."""
-    return (
-        f"rtmp://{settings.KOTIKANAVA_RTMP_HOST}:{settings.KOTIKANAVA_RTMP_PORT}"
-        f"/{settings.KOTIKANAVA_RTMP_APP}"
-    )
+    return f"rtmp://{setting('RTMP_HOST')}:{setting('RTMP_PORT')}/{setting('RTMP_APP')}"
 
 
 def status_url(session: LiveSession) -> str:

@@ -3,7 +3,9 @@
 Called by the `archive_live_session` task once a session has ended and every packager run has
 closed its files (a session that failed during the live is archived too: what was received is
 kept). The recorded segments become the first version of a new video (`archive_version`); the
-session then points at it, is "archived", and `session_archived` is sent once that is committed.
+session then points at it, its live folder is deleted, and only then is it "archived" and
+`session_archived` sent: "archived" means nothing of the live is left, so a publisher coming back
+(`lifecycle.resume_session`) starts in an empty folder that no late deletion empties again.
 
 Two workers may run it at once: the session is claimed by pointing it at a new video in one
 conditional update, and the loser hands back the winner's video. A worker that died mid-way
@@ -43,6 +45,10 @@ def archive_session(session_id: int) -> Video | None:
     """The session's recording, made now if it is not yet; None when there is none to make."""
     session = LiveSession.objects.select_related("video").get(pk=session_id)
     if session.video_id and not _abandoned(session.video):
+        if session.state in ARCHIVABLE and session.video.output_prefix:
+            # Its version is stored, but the worker died before it finished: finish now.
+            _finish(session_id, session.media_prefix, session.video_id)
+            session.video.refresh_from_db()
         return session.video
     if session.state not in ARCHIVABLE:
         logger.warning("Session %s is %s: not archived", session_id, session.state)
@@ -84,10 +90,7 @@ def archive_session(session_id: int) -> Video | None:
         _fail(session_id, video.pk, _storage_failure(), repr(error))
         return None
 
-    try:
-        storage_copy.delete_folder(default_storage, session.media_prefix)
-    except Exception:
-        logger.exception("Session %s is archived; deleting its live folder failed", session_id)
+    _finish(session_id, session.media_prefix, video.pk)
     video.refresh_from_db()
     logger.info("Session %s archived as video %s", session_id, video.pk)
     return video
@@ -149,8 +152,8 @@ def _abandoned(video: Video) -> bool:
 
 
 def _publish(session_id: int, video_id: int, prefix: str, manifest: dict, fields: dict) -> bool:
-    """Switch the video to its version, make it ready and the session archived, all at once;
-    False if the claim was taken over meanwhile (this worker was slow, not dead)."""
+    """Switch the video to its version (it is made ready by `_finish`); False if the claim was
+    taken over meanwhile (this worker was slow, not dead)."""
     with transaction.atomic():
         ours = (
             LiveSession.objects.select_for_update()
@@ -161,16 +164,30 @@ def _publish(session_id: int, video_id: int, prefix: str, manifest: dict, fields
             return False
         # Not held for approval: a new video no page shows yet (the draft page is reviewed).
         switch(video_id, prefix, manifest, **fields)
-        Video.objects.filter(pk=video_id).update(
-            status=VideoStatus.READY,
-            progress=100,
-            eta_seconds=None,
-            error_message="",
-            error_detail="",
-        )
-        LiveSession.objects.filter(pk=session_id).update(state=LiveState.ARCHIVED)
-        transaction.on_commit(lambda: _announce(session_id, video_id))
     return True
+
+
+def _finish(session_id: int, live_prefix: str, video_id: int) -> None:
+    """Delete the live folder, then make the video ready and the session archived at once, and
+    announce it, once: the recording is safe in the video's version by now, and a second worker
+    finishing too changes nothing."""
+    try:
+        storage_copy.delete_folder(default_storage, live_prefix)
+    except Exception:
+        logger.exception("Session %s is recorded; deleting its live folder failed", session_id)
+    with transaction.atomic():
+        archived = LiveSession.objects.filter(
+            pk=session_id, video_id=video_id, state__in=ARCHIVABLE
+        ).update(state=LiveState.ARCHIVED)
+        if archived:
+            Video.objects.filter(pk=video_id).update(
+                status=VideoStatus.READY,
+                progress=100,
+                eta_seconds=None,
+                error_message="",
+                error_detail="",
+            )
+            transaction.on_commit(lambda: _announce(session_id, video_id))
 
 
 def _announce(session_id: int, video_id: int) -> None:

@@ -12,10 +12,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from streaming.conf import setting
 from streaming.live import lifecycle
 from streaming.live.keys import session_for_key
 from streaming.models import LivePublisher, LiveSession, LiveState
@@ -38,7 +38,7 @@ def admit(key: str, client_id: str, address: str | None, now: datetime) -> Decis
     session = session_for_key(key)
     if session is None:
         return _refuse("wrong, rotated or unknown key", address)
-    if not _within_window(session, now):
+    if not within_window(session, now):
         return _refuse(f"session {session.pk} is outside its publishing window", address)
     if session.state in OVER and not lifecycle.resume_session(session.pk, now):
         return _refuse(f"session {session.pk} is {session.state}", address)
@@ -129,9 +129,10 @@ def _refuse(reason: str, address: str | None) -> Decision:
     return Decision(False, reason)
 
 
-def _within_window(session: LiveSession, now: datetime) -> bool:
-    opens = session.starts_at - timedelta(minutes=settings.KOTIKANAVA_LIVE_EARLY_MINUTES)
-    closes = session.planned_end + timedelta(minutes=settings.KOTIKANAVA_LIVE_LATE_MINUTES)
+def within_window(session: LiveSession, now: datetime) -> bool:
+    """Whether a source (RTMP or the browser studio) may broadcast into the session now."""
+    opens = session.starts_at - timedelta(minutes=setting("LIVE_EARLY_MINUTES"))
+    closes = session.planned_end + timedelta(minutes=setting("LIVE_LATE_MINUTES"))
     return opens <= now <= closes
 
 
@@ -145,7 +146,7 @@ def _end_stale_publisher(session: LiveSession, now: datetime) -> None:
 
 def _silent(now: datetime):
     """Open connections without a heartbeat (on_update, every 10 s) for the stale limit."""
-    stale_before = now - timedelta(seconds=settings.KOTIKANAVA_LIVE_PUBLISHER_STALE_SECONDS)
+    stale_before = now - timedelta(seconds=setting("LIVE_PUBLISHER_STALE_SECONDS"))
     return LivePublisher.objects.filter(ended_at__isnull=True).filter(
         Q(last_seen_at__lt=stale_before) | Q(last_seen_at__isnull=True, started_at__lt=stale_before)
     )

@@ -11,6 +11,7 @@ import uuid
 
 from django.utils import timezone
 
+from streaming.live import browser_key
 from streaming.models import LiveSession
 
 SECRET_BYTES = 24
@@ -39,6 +40,8 @@ def session_for_key(key: str) -> LiveSession | None:
         public_id = uuid.UUID(public_id)
     except ValueError:
         return None
+    if dot and browser_key.is_relay_secret(secret):
+        return browser_key.session_for_relay_key(public_id, secret)
     session = LiveSession.objects.filter(public_id=public_id).first()
     expected = session.key_hash if session else _digest(secrets.token_urlsafe(SECRET_BYTES))
     matches = hmac.compare_digest(_digest(secret), expected)

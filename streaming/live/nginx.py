@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from streaming.conf import setting, state_dir
 
 RTMP_MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -29,11 +30,11 @@ class IngestConfig:
 
 def config_from_settings(**overrides) -> IngestConfig:
     values = {
-        "state_dir": Path(settings.STATE_DIR) / "ingest",
-        "host": settings.KOTIKANAVA_RTMP_HOST,
-        "port": settings.KOTIKANAVA_RTMP_PORT,
-        "app": settings.KOTIKANAVA_RTMP_APP,
-        "callback_url": settings.KOTIKANAVA_INGEST_CALLBACK_URL,
+        "state_dir": state_dir() / "ingest",
+        "host": setting("RTMP_HOST"),
+        "port": setting("RTMP_PORT"),
+        "app": setting("RTMP_APP"),
+        "callback_url": setting("INGEST_CALLBACK_URL"),
     }
     return IngestConfig(**{**values, **overrides})
 

@@ -7,10 +7,9 @@ closed), so a reconnect continues the same windows with a discontinuity instead 
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 
-from streaming.conf import pipeline_config
+from streaming.conf import pipeline_config, setting
 from streaming.live import playlists, storage_copy
 from streaming.live.packaging import AUDIO, LIVE_MASTER, RUN_PLAYLIST, WINDOW_PLAYLIST, run_folder
 from streaming.live.playlists import RunPlaylist, Track
@@ -65,7 +64,7 @@ class SessionOutput:
         return tracks
 
     def publish_windows(self, ended: bool = False) -> None:
-        size = settings.KOTIKANAVA_LIVE_WINDOW_SEGMENTS
+        size = setting("LIVE_WINDOW_SEGMENTS")
         target = self.config.segment_seconds
         names = self.names()
         tracks = {name: self.tracks(name) for name in [*names, AUDIO]}

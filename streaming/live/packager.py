@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import ffmpeg
-from django.conf import settings
 
+from streaming.conf import setting
 from streaming.live.packaging import AUDIO, RUN_PLAYLIST
 from streaming.pipeline.config import PipelineConfig
 from streaming.pipeline.graph import audio_options, hls_options, video_options
@@ -33,10 +33,7 @@ class UnreadableStream(Exception):
 
 
 def stream_url(public_id) -> str:
-    return (
-        f"rtmp://127.0.0.1:{settings.KOTIKANAVA_RTMP_PORT}/{settings.KOTIKANAVA_RTMP_APP}"
-        f"/{public_id}"
-    )
+    return f"rtmp://127.0.0.1:{setting('RTMP_PORT')}/{setting('RTMP_APP')}/{public_id}"
 
 
 def input_options(config: PipelineConfig) -> dict:
@@ -79,8 +76,9 @@ def live_rungs(info: MediaInfo, config: PipelineConfig) -> list[Rung]:
 
 def live_video_options(rung: Rung, config: PipelineConfig) -> dict:
     """The recordings' capped CRF and segment-aligned keyframes, tuned for latency (no
-    lookahead, no B-frames)."""
-    return {**video_options(rung, config), "tune": "zerolatency"}
+    lookahead, no B-frames). Every rung takes the fast default preset, never a recording rung's
+    slower one: live must encode in real time."""
+    return {**video_options(rung, config), "preset": config.preset, "tune": "zerolatency"}
 
 
 def live_hls_options(config: PipelineConfig, folder: Path) -> dict:
@@ -103,8 +101,10 @@ def build_command(
     session's playlists stay aligned run by run.
     """
     source = ffmpeg.input(url, **input_options(config))
+    # Streams by kind, not by the probe's index: nginx-rtmp hands each new reader a publish's
+    # streams in the order their first packets reach it, which may differ from the probe's.
     picture = (
-        source[str(info.video_index)]
+        source["v:0"]
         .filter("fps", fps=rungs[0].fps)
         .filter("format", "yuv420p")
         .filter_multi_output("split", len(rungs))
@@ -122,7 +122,7 @@ def build_command(
             )
         )
     if info.has_audio:
-        sound = source[str(info.audio_index)]
+        sound = source["a:0"]
     else:
         # Silence at the pace of a clock; the supervisor stops the run when the publisher leaves.
         silence = f"anullsrc=r={config.audio_sample_rate}:cl=stereo"

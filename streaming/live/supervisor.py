@@ -25,8 +25,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from streaming.conf import pipeline_config
+from streaming.conf import pipeline_config, setting, state_dir
 from streaming.live import ingest, lifecycle
+from streaming.live.browser_relay import BrowserRelays
 from streaming.live.output import SessionOutput
 from streaming.live.runs import PackagerRun
 from streaming.models import LivePublisher, LiveRun, LiveSession, LiveState
@@ -51,13 +52,14 @@ DISK_FULL = gettext_noop(
 
 class Supervisor:
     def __init__(self, work_dir: Path | None = None, config=None, clock=timezone.now):
-        self.work_dir = Path(work_dir or settings.KOTIKANAVA_LIVE_WORK_DIR)
+        self.work_dir = Path(work_dir or setting("LIVE_WORK_DIR") or state_dir() / "live")
         self.config = config or pipeline_config()
         self.clock = clock
         self.runs: dict[int, PackagerRun] = {}  # by publisher id
         self.outputs: dict[int, SessionOutput] = {}  # by session id
         self._stopped_at: dict[int, float] = {}  # run id -> monotonic time of the stop request
         self._last_start: dict[int, float] = {}  # publisher id -> monotonic time
+        self.browser_relays = BrowserRelays()  # browser sources, published to the ingest
 
     def recover(self) -> None:
         """Close the runs a previous supervisor left open, keeping what they wrote."""
@@ -88,6 +90,7 @@ class Supervisor:
     def step(self) -> None:
         now = self.clock()
         ingest.end_silent_publishers(now)
+        self.browser_relays.step(self.runs)
         self._check_disk(now)
         self._start_missing()
         self._follow_runs(now)
@@ -97,6 +100,7 @@ class Supervisor:
 
     def shutdown(self) -> None:
         """Stop every packager and keep what it wrote (the ingest server is going down)."""
+        self.browser_relays.shutdown()
         for packaged in self.runs.values():
             packaged.stop()
         deadline = time.monotonic() + 10
@@ -183,7 +187,7 @@ class Supervisor:
 
     def _end_after_grace(self, now) -> None:
         """A live session whose publisher left more than the grace period ago has ended."""
-        grace = timedelta(seconds=settings.KOTIKANAVA_LIVE_GRACE_SECONDS)
+        grace = timedelta(seconds=setting("LIVE_GRACE_SECONDS"))
         waiting = LiveSession.objects.filter(state=LiveState.LIVE).exclude(
             pk__in=LivePublisher.objects.filter(ended_at__isnull=True).values("session")
         )
@@ -228,7 +232,7 @@ class Supervisor:
         if not self.runs:
             return
         free = shutil.disk_usage(self.work_dir).free
-        if free >= settings.KOTIKANAVA_LIVE_MIN_FREE_BYTES:
+        if free >= setting("LIVE_MIN_FREE_BYTES"):
             return
         for session_id in {p.session.pk for p in self.runs.values()}:
             if lifecycle.fail_session(session_id, now, _reason(DISK_FULL)):

@@ -11,6 +11,7 @@ from streaming.models.live import (
     LiveTopic,
     LiveVisibility,
 )
+from streaming.models.live_question import LiveQuestion, QuestionState
 from streaming.models.upload import UploadSession, UploadState
 from streaming.models.video import Video, VideoStatus
 
@@ -18,12 +19,14 @@ __all__ = [
     "ArchivePolicy",
     "Caption",
     "LivePublisher",
+    "LiveQuestion",
     "LiveRun",
     "LiveSeries",
     "LiveSession",
     "LiveState",
     "LiveTopic",
     "LiveVisibility",
+    "QuestionState",
     "UploadSession",
     "UploadState",
     "Video",

@@ -35,6 +35,11 @@ class Video(CollectionMember, index.Indexed, models.Model):
         _("original file"), upload_to=original_upload_path, max_length=255, blank=True
     )
     original_size = models.BigIntegerField(_("original size in bytes"), null=True, blank=True)
+    # Set when the retention period removed the original (streaming.retention): the video still
+    # plays and can be trimmed, but it cannot be processed again.
+    original_deleted_at = models.DateTimeField(
+        _("original deleted at"), null=True, blank=True, editable=False
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -99,12 +104,16 @@ class Video(CollectionMember, index.Indexed, models.Model):
         index.AutocompleteField("title"),
         index.FilterField("status"),
         index.FilterField("collection_id"),
+        # The admin's listing filters by owner (streaming.permissions).
+        index.FilterField("uploaded_by"),
     ]
 
     class Meta:
         verbose_name = _("video")
         verbose_name_plural = _("videos")
         ordering = ["-created_at"]
+        # Wagtail's "choose" collection permission, as for images and documents.
+        permissions = [("choose_video", "Can choose video")]
 
     def __str__(self) -> str:
         return self.title

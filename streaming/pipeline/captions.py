@@ -49,7 +49,7 @@ def parse(data: bytes | str) -> list[Cue]:
 def to_webvtt(cues: list[Cue]) -> str:
     blocks = ["WEBVTT", ""]
     for cue in cues:
-        blocks += [f"{_stamp(cue.start)} --> {_stamp(cue.end)}", cue.text, ""]
+        blocks += [f"{vtt_timestamp(cue.start)} --> {vtt_timestamp(cue.end)}", cue.text, ""]
     return "\n".join(blocks)
 
 
@@ -135,7 +135,8 @@ def _seconds(parts) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
 
 
-def _stamp(value: float) -> str:
+def vtt_timestamp(value: float) -> str:
+    """WebVTT's hh:mm:ss.mmm for a time in seconds."""
     millis = round(value * 1000)
     hours, millis = divmod(millis, 3_600_000)
     minutes, millis = divmod(millis, 60_000)

@@ -1,8 +1,9 @@
 """The pipeline's settings, with defaults near Apple's low HLS tiers for weak rural links.
 
 Clients watch over 150-500 kbit/s, so the ladder starts at Apple's lowest H.264 tier (234p at
-145 kbit/s) and a listen-only variant under 64 kbit/s. Django settings override any field through
-`PipelineConfig.from_mapping(settings.KOTIKANAVA_PIPELINE)`.
+145 kbit/s) and a listen-only variant that peaks near 65 kbit/s. Django settings override any
+field through `PipelineConfig.from_mapping(settings.KOTIKANAVA_PIPELINE)`, for example
+`{"rungs": [{"short_side": 234, "max_kbps": 145, "preset": "slow", "denoise": True}, ...]}`.
 """
 
 from dataclasses import dataclass, fields, replace
@@ -10,18 +11,36 @@ from dataclasses import dataclass, fields, replace
 
 @dataclass(frozen=True)
 class RungSpec:
-    """A rung of the ladder: the short side of the picture and its video bitrate ceiling."""
+    """A rung of the ladder: the short side of the picture, its video bitrate ceiling, its
+    x264 preset for recordings ("" takes `PipelineConfig.preset`), and whether recordings get a
+    mild temporal denoise on this rung (streaming.pipeline.graph.LOW_RUNG_DENOISE)."""
 
     short_side: int
     max_kbps: int
+    preset: str = ""
+    denoise: bool = False
 
 
+# The rungs a weak link plays are small, so a slower preset there costs little CPU and buys
+# picture per bit; the top rungs keep the fast default. benchmarks/low_rung_quality.py: about
+# 28 % fewer bits at veryfast's SSIM on a hard camera-like clip (12 % on real footage of a
+# person, issue 9), for 11 % more CPU on a whole 720p ladder. Slower presets than `medium`
+# bought little more on the person-like clip (benchmarks/person_360p.py at PeerTube's SSIM:
+# `slow` and `slower` none, `veryslow` 7 % for three times the CPU). A phone's sensor noise
+# costs the low rungs the most bits, so they are also denoised over time, after the split (the
+# top rungs keep every grain): 9 % fewer bytes at equal SSIM on the person-like clip (0.68x of
+# PeerTube-style to 0.61x), for no measurable extra CPU on that rung.
+LOW_RUNG_PRESET = "medium"
 DEFAULT_RUNGS = (
-    RungSpec(234, 145),
-    RungSpec(360, 365),
+    RungSpec(234, 145, LOW_RUNG_PRESET, denoise=True),
+    RungSpec(360, 365, LOW_RUNG_PRESET, denoise=True),
     RungSpec(540, 730),
     RungSpec(720, 1400),
 )
+X264_PRESETS = frozenset({
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow",
+    "placebo",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,8 @@ class PipelineConfig:
     # Capped CRF: a quality target; `max_kbps` only stops motion from overspending, so a still
     # screen recording spends far fewer bits than camera footage at the same rung.
     crf: int = 26
+    # x264 preset of every rung without its own, and always of live streams, which must
+    # encode in real time.
     preset: str = "veryfast"
     h264_profile: str = "main"
     # The rate-control buffer in seconds of `max_kbps`: small keeps segment peaks near the cap,
@@ -38,7 +59,10 @@ class PipelineConfig:
     max_fps: float = 30.0
     # Segments and keyframes both every 2 s: the practical floor for start-up on weak links.
     segment_seconds: int = 2
-    # AAC-LC stereo; with fMP4 overhead the listen-only variant stays under 64 kbit/s.
+    # AAC-LC stereo (DESIGN.md: HE-AAC from ffmpeg's own encoder was unreadable). Measured with
+    # fMP4 overhead on a minute of speech (benchmarks/low_rung_quality.py): 61 kbit/s on average,
+    # a 65 kbit/s peak and BANDWIDTH, so listen-only leaves over half of a 150 kbit/s link
+    # for playlists, TCP and retransmissions.
     audio_kbps: int = 56
     audio_sample_rate: int = 48000
     # The progressive MP4 for saving offline: the rung with this short side (or the nearest).
@@ -76,6 +100,9 @@ class PipelineConfig:
             raise ValueError(
                 "max_duration, output_size_factor and output_check_seconds must be positive"
             )
+        unknown = {self.preset, *(r.preset for r in self.rungs if r.preset)} - X264_PRESETS
+        if unknown:
+            raise ValueError(f"Unknown x264 presets: {', '.join(sorted(unknown))}")
         if min(self.duration_tolerance, self.max_output_bytes, self.max_output_files) < 0:
             raise ValueError("duration_tolerance and the output limits must not be negative")
 

@@ -21,6 +21,10 @@ INIT_SEGMENT = "init.mp4"
 SEGMENT_PATTERN = "seg_%05d.m4s"
 # Sparse audio next to slow video encoders must not overflow ffmpeg's small default queue.
 MUXING_QUEUE = 4096
+# hqdn3d over time only, at its default temporal strength: sensor noise changes every frame and
+# costs a low rung bits it cannot spare, while spatial smoothing would take the detail too.
+# Stronger (9, 12) lost SSIM on moving parts (benchmarks/person_360p.py).
+LOW_RUNG_DENOISE = {"luma_spatial": 0, "chroma_spatial": 0, "luma_tmp": 6, "chroma_tmp": 6}
 # What tone-mapped rungs are, said in the stream, so players do not guess.
 SDR_TAGS = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
@@ -43,11 +47,12 @@ def video_options(rung: Rung, config: PipelineConfig) -> dict:
 
     Every rung gets the same frames from `split` and a fixed GOP with no scene-cut keyframes,
     and `force_key_frames` pins one on every segment boundary even for 29.97 fps sources.
+    Each output has its own encoder, so the low rungs can take a slower preset than the top.
     """
     gop = max(1, math.ceil(rung.fps * config.segment_seconds))
     return {
         "c:v": "libx264",
-        "preset": config.preset,
+        "preset": rung.preset or config.preset,
         "profile:v": config.h264_profile,
         "crf": config.crf,
         "maxrate": f"{rung.max_kbps}k",
@@ -88,10 +93,9 @@ def build_command(
         picture = picture.filter("format", "yuv420p").filter_multi_output("split", len(rungs))
         for index, rung in enumerate(rungs):
             folder = out_dir / rung.name
-            scaled = picture[index].filter("scale", rung.width, rung.height).filter("setsar", 1)
             outputs.append(
                 ffmpeg.output(
-                    scaled,
+                    rung_picture(picture[index], rung),
                     str(folder / PLAYLIST),
                     **video_options(rung, config),
                     **(SDR_TAGS if info.is_hdr else {}),
@@ -121,6 +125,15 @@ def build_command(
         *(["-threads", str(config.threads)] if config.threads else []),
     )
     return graph.compile()
+
+
+def rung_picture(picture, rung: Rung):
+    """One branch of the split at the rung's size; a rung marked `denoise` is denoised after
+    scaling, where it costs a fraction of the full-size work and leaves the other rungs alone."""
+    scaled = picture.filter("scale", rung.width, rung.height)
+    if rung.denoise:
+        scaled = scaled.filter("hqdn3d", **LOW_RUNG_DENOISE)
+    return scaled.filter("setsar", 1)
 
 
 def _tone_mapped(picture, top: Rung):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ffmpeg
 
+from streaming.pipeline.captions import vtt_timestamp
 from streaming.pipeline.config import PipelineConfig
 from streaming.pipeline.errors import PipelineFailed
 from streaming.pipeline.ffmpeg_run import OWN_OUTPUT, run_ffmpeg
@@ -87,15 +88,8 @@ def storyboard_vtt(count: int, interval: float, duration: float, width: int, hei
         sheet, cell = divmod(index, per_sheet)
         row, column = divmod(cell, STORYBOARD_COLUMNS)
         lines += [
-            f"{_stamp(start)} --> {_stamp(end)}",
+            f"{vtt_timestamp(start)} --> {vtt_timestamp(end)}",
             f"storyboard_{sheet + 1:03d}.jpg#xywh={column * width},{row * height},{width},{height}",
             "",
         ]
     return "\n".join(lines)
-
-
-def _stamp(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"

@@ -4,7 +4,7 @@ A rung's size names the picture's short side, so a portrait phone video gets 234
 the same pixels, and so the same bitrate ceiling, as 416x234.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streaming.pipeline.config import PipelineConfig, RungSpec
 from streaming.pipeline.probe import MediaInfo
@@ -17,6 +17,8 @@ class Rung:
     height: int
     max_kbps: int
     fps: float
+    preset: str = ""  # x264 preset for recordings; "" takes the configuration's default
+    denoise: bool = False  # recordings only: a mild temporal denoise before this rung's encoder
 
     @property
     def short_side(self) -> int:
@@ -31,9 +33,10 @@ def choose_ladder(info: MediaInfo, config: PipelineConfig) -> list[Rung]:
     ordered = sorted(config.rungs, key=lambda spec: spec.short_side)
     specs = [spec for spec in ordered if spec.short_side <= source_short]
     if not specs:
-        # Smaller than the lowest rung: one rung at the source's own size, at that rung's rate.
+        # Smaller than the lowest rung: one rung at the source's own size, with that rung's
+        # rate, preset and denoise.
         lowest = ordered[0]
-        specs = [RungSpec(_even(source_short), lowest.max_kbps)]
+        specs = [replace(lowest, short_side=_even(source_short))]
     return [_rung(info, spec, fps) for spec in specs]
 
 
@@ -46,6 +49,8 @@ def _rung(info: MediaInfo, spec: RungSpec, fps: float) -> Rung:
         height=height,
         max_kbps=spec.max_kbps,
         fps=round(fps, 3),
+        preset=spec.preset,
+        denoise=spec.denoise,
     )
 
 

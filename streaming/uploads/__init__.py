@@ -1,14 +1,16 @@
-"""Resumable chunked uploads (see `sessions`), with fair use of the upload disk (`space`)."""
+"""Resumable uploads (see `sessions`, spoken as tus in `tus`), with fair use of the upload disk
+(`space`)."""
 
 from streaming.uploads.conf import (
-    allowed_extensions,
     chunk_size,
     max_upload_bytes,
     part_path,
     upload_dir,
 )
 from streaming.uploads.errors import (
+    ChecksumMismatch,
     ChunkTooLarge,
+    FileTooLarge,
     NoSpace,
     OffsetMismatch,
     ReservationCapReached,
@@ -22,15 +24,17 @@ from streaming.uploads.sessions import (
     clean_filename,
     clean_stale_sessions,
     create_session,
+    expires_at,
     finish,
     precheck,
     received_bytes,
-    title_from_filename,
     write_chunk,
 )
 
 __all__ = [
+    "ChecksumMismatch",
     "ChunkTooLarge",
+    "FileTooLarge",
     "NoSpace",
     "OffsetMismatch",
     "ReservationCapReached",
@@ -38,18 +42,17 @@ __all__ = [
     "UploadClosed",
     "UploadError",
     "UploadGone",
-    "allowed_extensions",
     "cancel",
     "chunk_size",
     "clean_filename",
     "clean_stale_sessions",
     "create_session",
+    "expires_at",
     "finish",
     "max_upload_bytes",
     "part_path",
     "precheck",
     "received_bytes",
-    "title_from_filename",
     "upload_dir",
     "write_chunk",
 ]

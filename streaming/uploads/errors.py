@@ -35,6 +35,18 @@ class ChunkTooLarge(UploadError):
     status = 413
 
 
+class FileTooLarge(UploadError):
+    """The file is larger than one upload may be (tus: 413 on creation)."""
+
+    status = 413
+
+
+class ChecksumMismatch(UploadError):
+    """The bytes of one request did not match the checksum the client sent (tus: 460)."""
+
+    status = 460
+
+
 class TooManyUploads(UploadError):
     status = 429
 

@@ -1,7 +1,8 @@
-"""Resumable chunked uploads: sessions, chunks written to local disk, and the finished Video.
+"""Resumable uploads: sessions, bytes written to local disk, and the finished Video.
 
-Recordings are large and the links they travel over are weak, so a file arrives in chunks at known
-offsets and a dropped connection costs only the chunk in flight. The request body is copied to a
+Recordings are large and the links they travel over are weak, so a file arrives in pieces at known
+offsets (the tus protocol's PATCH requests, see ``streaming.uploads.tus``) and a dropped connection
+costs nothing that reached the disk. The request body is copied to a
 temporary file in small blocks (never held whole in memory); when the last byte is in, the file
 goes to the storage backend through Django's storage API, so S3 works like local disk.
 
@@ -11,23 +12,19 @@ web servers, route one session's requests to the same server.
 
 import fcntl
 import os
-import re
 import time
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.core.files import File
-from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from streaming.intake import accepted_extensions, create_video
 from streaming.models import UploadSession, UploadState, Video
-from streaming.processing import request_processing
 from streaming.uploads.conf import (
     BLOCK_SIZE,
-    allowed_extensions,
-    chunk_size,
     lease,
     max_upload_bytes,
     part_path,
@@ -36,7 +33,9 @@ from streaming.uploads.conf import (
 )
 from streaming.uploads.errors import (
     NO_SPACE_ERRORS,
+    ChecksumMismatch,
     ChunkTooLarge,
+    FileTooLarge,
     OffsetMismatch,
     UploadClosed,
     UploadError,
@@ -62,14 +61,6 @@ def clean_filename(filename: str) -> str:
     return name
 
 
-def title_from_filename(filename: str) -> str:
-    """A readable first title: "tuolijumppa_osa-2.mp4" becomes "tuolijumppa osa 2"."""
-    stem = PurePosixPath(filename).stem if "." in filename else filename
-    title = re.sub(r"[_\s]+", " ", stem).replace(" - ", " – ").strip()
-    title = re.sub(r"(?<=\w)-(?=\w)", " ", title)
-    return (title or filename)[:255]
-
-
 def precheck(filename: str, size: int) -> str:
     """Refuse obviously wrong files before a single byte is sent; returns the cleaned name."""
     name = clean_filename(filename)
@@ -79,7 +70,7 @@ def precheck(filename: str, size: int) -> str:
         raise UploadError(_("The file “%(name)s” is empty.") % {"name": name})
     limit = max_upload_bytes()
     if size > limit:
-        raise UploadError(
+        raise FileTooLarge(
             _(
                 "The file “%(name)s” is too large (%(size)s). "
                 "The largest file you can upload is %(limit)s."
@@ -87,7 +78,7 @@ def precheck(filename: str, size: int) -> str:
             % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     extension = name.rpartition(".")[2].lower() if "." in name else ""
-    if extension not in allowed_extensions():
+    if extension not in accepted_extensions():
         raise UploadError(
             _("The file “%(name)s” does not look like a video or sound recording.") % {"name": name}
         )
@@ -117,11 +108,12 @@ def create_session(user, filename: str, size: int, collection=None) -> UploadSes
 
 
 @contextmanager
-def _locked_part(session: UploadSession):
+def _locked_part(session: UploadSession, wait: bool = False):
     """The session's temporary file, opened and exclusively locked, with the row refreshed.
 
-    A browser retrying a chunk whose first attempt is still being read must not interleave with
+    A client retrying a request whose first attempt is still being read must not interleave with
     it: the second request is refused with the offset, and the client asks again a moment later.
+    ``wait`` queues behind the holder instead (finishing: the second one finds the video made).
     """
     try:
         # Unbuffered: a full disk shows up at the write that did not fit, not at a later flush.
@@ -130,7 +122,7 @@ def _locked_part(session: UploadSession):
         raise UploadGone(_("This upload has expired. Please choose the file again.")) from None
     try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             session.refresh_from_db()
             raise OffsetMismatch(
@@ -159,23 +151,22 @@ def received_bytes(session: UploadSession) -> int:
         return session.received
 
 
-def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
+def write_chunk(session: UploadSession, start: int, length: int, stream, checksum=None) -> int:
     """Append ``length`` bytes read from ``stream`` at ``start``; returns the new offset.
 
-    Whatever arrives before a dropped connection is kept, so the client resumes mid-chunk. The
-    session's lease is renewed as bytes arrive (a 4 MiB chunk can take minutes on 3G); after a
+    Whatever arrives before a dropped connection is kept, so the client resumes mid-request. The
+    session's lease is renewed as bytes arrive (a large request can take minutes on 3G); after a
     pause the room for the rest is claimed again, and refused with the offset if it is not there.
+    ``checksum`` is ``(hashlib object, expected digest)``: bytes that do not match are dropped.
     """
     if length <= 0:
-        raise UploadError(_("The chunk is empty."))
-    if length > chunk_size():
-        raise ChunkTooLarge(_("The chunk is larger than the server accepts."))
+        raise UploadError(_("The request carries no data."))
     with _locked_part(session) as handle:
         if session.state != UploadState.OPEN:
             raise UploadClosed(_("This upload is already finished."), offset=session.received)
         if start != session.received:
             raise OffsetMismatch(
-                _("The chunk does not continue where the upload left off."),
+                _("The data does not continue where the upload left off."),
                 offset=session.received,
             )
         if start + length > session.size:
@@ -198,10 +189,18 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
                 if not block:
                     break
                 written_now, disk_full = _write_all(handle, block)
+                if checksum is not None:
+                    checksum[0].update(block[:written_now])
                 written += written_now
                 if time.monotonic() - renewed_at > renew_every:
                     extend_lease(session)
                     renewed_at = time.monotonic()
+            if checksum is not None and checksum[0].digest() != checksum[1]:
+                # Unverifiable bytes are worse than none: the client sends them again.
+                handle.truncate(start)
+                written, bad_checksum = 0, True
+            else:
+                bad_checksum = False
         finally:
             _record_received(session, start + written)
             if disk_full:
@@ -209,10 +208,14 @@ def write_chunk(session: UploadSession, start: int, length: int, stream) -> int:
                 release_lease(session)
             else:
                 extend_lease(session)
+    if bad_checksum:
+        raise ChecksumMismatch(
+            _("The data was damaged on the way. It will be sent again."), offset=session.received
+        )
     if disk_full:
         raise disk_full_error(offset=session.received)
     if written < length:
-        raise OffsetMismatch(_("The chunk was cut short."), offset=session.received)
+        raise OffsetMismatch(_("The connection broke off."), offset=session.received)
     return session.received
 
 
@@ -240,44 +243,66 @@ class _PartFile(File):
 def finish(session: UploadSession) -> Video:
     """Turn a complete session into a Video and ask for it to be processed.
 
-    Safe to call twice (a browser retrying after a lost response gets the same video).
+    Safe to call twice, also at the same time: a second request waits for the first and gets
+    the same video (a client retrying after a lost response, or a HEAD racing the last PATCH).
     """
     if session.state == UploadState.FINISHED and session.video_id:
         return session.video
     path = part_path(session)
-    with _locked_part(session) as handle:
+    with _finishing_lock(session):
+        session.refresh_from_db()
         if session.state == UploadState.FINISHED and session.video_id:
-            return session.video
-        if session.state != UploadState.OPEN:
-            raise UploadClosed(_("This upload was cancelled."))
-        if session.received != session.size:
-            raise OffsetMismatch(_("The upload is not complete yet."), offset=session.received)
-        video = Video(
-            title=title_from_filename(session.filename),
-            uploaded_by=session.user,
-            original_size=session.size,
-        )
-        if session.collection_id:
-            video.collection_id = session.collection_id
-        # Outside the transaction: copying gigabytes must not hold the database's write lock.
+            return session.video  # another request made it while this one waited
+        with _locked_part(session, wait=True) as handle:
+            return _finish_locked(session, handle, path)
+
+
+@contextmanager
+def _finishing_lock(session: UploadSession):
+    """Finishing requests one at a time.
+
+    Not the part file's own lock: local storage moves that file into media while the video is
+    made, so a request arriving then would find no file and no video yet.
+    """
+    path = upload_dir() / f"{session.pk}.finishing"
+    with open(path, "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            video.original.save(session.filename, _PartFile(handle, name=str(path)), save=False)
-        except OSError as error:
-            if error.errno in NO_SPACE_ERRORS:
-                raise disk_full_error() from None  # the session stays complete: finishing can retry
-            raise
-        with transaction.atomic():
-            video.save()
-            UploadSession.objects.filter(pk=session.pk).update(
-                state=UploadState.FINISHED,
-                video=video,
-                reserved_until=None,
-                updated_at=timezone.now(),
-            )
-            request_processing(video)
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _finish_locked(session: UploadSession, handle, path) -> Video:
+    """The part of ``finish`` that runs holding the file's lock, with the row refreshed."""
+    if session.state == UploadState.FINISHED and session.video_id:
+        return session.video
+    if session.state != UploadState.OPEN:
+        raise UploadClosed(_("This upload was cancelled."))
+    if session.received != session.size:
+        raise OffsetMismatch(_("The upload is not complete yet."), offset=session.received)
+    # The copy happens before the transaction: gigabytes must not hold the write lock.
+    try:
+        video = create_video(
+            _PartFile(handle, name=str(path)),
+            session.filename,
+            user=session.user,
+            collection=session.collection,
+            on_saved=lambda video: _mark_finished(session, video),
+        )
+    except OSError as error:
+        if error.errno in NO_SPACE_ERRORS:
+            raise disk_full_error() from None  # the session stays complete: finishing can retry
+        raise
     path.unlink(missing_ok=True)
     session.state, session.video = UploadState.FINISHED, video
     return video
+
+
+def _mark_finished(session: UploadSession, video: Video) -> None:
+    UploadSession.objects.filter(pk=session.pk).update(
+        state=UploadState.FINISHED, video=video, reserved_until=None, updated_at=timezone.now()
+    )
 
 
 def cancel(session: UploadSession) -> None:
@@ -292,6 +317,11 @@ def _mark_cancelled(session: UploadSession) -> None:
         state=UploadState.CANCELLED, reserved_until=None, updated_at=timezone.now()
     )
     session.state = UploadState.CANCELLED
+
+
+def expires_at(session: UploadSession):
+    """When an untouched upload is forgotten (tus ``Upload-Expires``)."""
+    return session.updated_at + stale_after()
 
 
 def clean_stale_sessions(now=None) -> int:

@@ -1,7 +1,8 @@
 """The video chooser pages use: ready videos first, each with its poster and status.
 
 Videos still being processed can be chosen too (staff often write the page while the upload is
-processing); the status column says which ones clients can already watch.
+processing); the status column says which ones clients can already watch. Only videos in
+collections where the person may choose videos are offered (streaming.permissions).
 """
 
 from django.db.models import Case, IntegerField, Value, When
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser
 
-from streaming.models import Video, VideoStatus
+from streaming.models import VideoStatus
+from streaming.permissions import videos_user_may_choose
 from streaming.views.columns import PosterColumn, duration_label
 
 
@@ -31,7 +33,7 @@ class VideoChooseViewMixin:
             default=Value(1),
             output_field=IntegerField(),
         )
-        videos = Video.objects.annotate(ready_first=ready_first)
+        videos = videos_user_may_choose(self.request.user).annotate(ready_first=ready_first)
         return videos.order_by("ready_first", "-created_at")
 
     @property

@@ -21,6 +21,12 @@ def can_process(video: Video) -> bool:
     return bool(video.original) and video.status not in ACTIVE
 
 
+def process_is_next_step(video: Video) -> bool:
+    """Processing is what a failed or never processed video needs next, so it is shown in front;
+    for a ready video it is maintenance (after a pipeline change) and sits in a menu."""
+    return can_process(video) and video.status in (VideoStatus.FAILED, VideoStatus.UPLOADED)
+
+
 def duration_label(video: Video) -> str:
     """mm:ss (h:mm:ss past an hour), as the player shows it."""
     if video.duration is None:
@@ -56,7 +62,8 @@ class PosterColumn(Column):
 
 
 class StatusColumn(Column):
-    """Status tag; progress and time left while processing; the reason and a retry on failure."""
+    """Status tag; progress and time left while processing; the reason and a retry on failure
+    (or "Process" for a video never processed)."""
 
     cell_template_name = "streaming/tables/status_cell.html"
 
@@ -96,5 +103,6 @@ def status_context(video: Video, show_detail: bool, can_change: bool) -> dict:
         "progress": round(video.progress or 0),
         "eta": eta_label(video),
         "show_detail": show_detail,
-        "can_process": can_change and can_process(video),
+        # Only the next step is a button here; "Process again" is in the row's and page's menus.
+        "can_process": can_change and process_is_next_step(video),
     }

@@ -10,12 +10,12 @@ import functools
 import ipaddress
 import logging
 
-from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from streaming.conf import setting
 from streaming.live import ingest
 
 logger = logging.getLogger("streaming.live")
@@ -27,7 +27,7 @@ def _is_ingest_host(address: str) -> bool:
             return True
     except ValueError:
         return False
-    return address in settings.KOTIKANAVA_INGEST_HOSTS
+    return address in setting("INGEST_HOSTS")
 
 
 # nginx-rtmp calls directly; a request a reverse proxy relayed merely looks like loopback.

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from streaming.live.access import may_see, may_watch_live
 from streaming.live.addresses import page_path
 from streaming.live.packaging import LIVE_MASTER
-from streaming.models import LiveSession, LiveState
+from streaming.models import LiveSession, LiveState, LiveVisibility
 
 
 @require_safe
@@ -17,7 +17,10 @@ def session_status(request, public_id):
     if not may_see(request, session):
         raise Http404
     response = JsonResponse(status_of(request, session))
-    response["Cache-Control"] = "private, no-cache"
+    # A public session's status is the same for everyone (status_of never asks who is asking
+    # there), so a proxy may answer a class's hundreds of pollers from one copy a second.
+    shared = session.visibility == LiveVisibility.PUBLIC
+    response["Cache-Control"] = "public, max-age=1" if shared else "private, no-cache"
     return response
 
 

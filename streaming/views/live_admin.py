@@ -7,8 +7,8 @@ end it at once.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 
+from streaming.conf import setting
 from streaming.live import lifecycle
 from streaming.live.addresses import rtmp_url
 from streaming.live.keys import issue_key
-from streaming.models import LiveSession, LiveState
+from streaming.models import LiveSession, LiveState, QuestionState
 
 # Wagtail's status tag modifiers: live is the filled tag, a failure stands out.
 STATE_CLASSES = {
@@ -98,6 +99,12 @@ class LiveStateColumn(Column):
 class LiveSessionIndexView(generic.IndexView):
     template_name = "streaming/live/index.html"
 
+    def get_base_queryset(self):
+        """With each session's waiting questions counted in the same query (the listing's
+        questions column), not one query per row."""
+        waiting = Q(questions__state=QuestionState.WAITING)
+        return super().get_base_queryset().annotate(waiting_questions=Count("questions", waiting))
+
 
 class LiveSessionCreateView(generic.CreateView):
     def save_instance(self):
@@ -125,7 +132,7 @@ class LiveSessionEditView(generic.EditView):
         context.update(
             {
                 "rtmp_url": rtmp_url(),
-                "early_minutes": settings.KOTIKANAVA_LIVE_EARLY_MINUTES,
+                "early_minutes": setting("LIVE_EARLY_MINUTES"),
                 "fresh_key": self.request.session.pop(_fresh_key_slot(session), None),
                 "rotate_url_name": self.rotate_url_name,
                 "end_url": reverse(self.end_url_name, args=[session.pk])

@@ -24,17 +24,27 @@ def serve_video_file(request, name: str):
     video_id = int(match["video_id"])
     video = (
         Video.objects.filter(pk=video_id)
-        .values("title", "output_prefix", media_prefix=KT("output_manifest__media_prefix"))
+        .values(
+            "title",
+            "output_prefix",
+            media_prefix=KT("output_manifest__media_prefix"),
+            # A trimmed version lists segments of the full-length ladder (see streaming.trim).
+            source_prefix=KT("output_manifest__trim__source__prefix"),
+        )
         .first()
     )
     if video is None:
         return not_found()
-    published = [prefix for prefix in (video["output_prefix"], video["media_prefix"]) if prefix]
+    published = [
+        prefix
+        for prefix in (video["output_prefix"], video["media_prefix"], video["source_prefix"])
+        if prefix
+    ]
     if published and name.startswith(tuple(published)):
         access = viewing(request, video_id)
         allowed, public = access.allowed, access.public
     else:
-        allowed, public = may_manage(request.user), False
+        allowed, public = may_manage(request.user, video_id), False
     if not allowed:
         return not_found()
     filename = download_filename(video["title"]) if name.endswith("/" + DOWNLOAD) else ""

@@ -42,7 +42,7 @@ def demo_settings(tmp_path_factory):
     with override_settings(
         MEDIA_ROOT=state / "media",
         STATE_DIR=state / "var",
-        WORK_DIR=None,
+        KOTIKANAVA_WORK_DIR=None,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -51,7 +51,7 @@ def demo_settings(tmp_path_factory):
         # Short demo clips keep the module's one transcode quick.
         KOTIKANAVA_DEMO_CLIP_SECONDS=12,
         # Only one video is processed (below): the others show the "being prepared" state.
-        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}},
     ):
         yield state
 
@@ -110,10 +110,14 @@ def demo(demo_settings, django_db_setup, django_db_blocker):
                 language: {name: page.url for name, page in named.items()}
                 for language, named in pages.items()
             }
+            sessions = _live_sessions()
             for language in urls:
                 urls[language]["topic_filtered"] = urls[language]["topic"] + "?level=easy"
                 urls[language]["print"] = urls[language]["recipe"] + "print/"
                 urls[language]["search"] = f"/{language}/search/?q=tuoli"
+                urls[language]["saved"] = f"/{language}/saved/"
+                for state, session in sessions.items():
+                    urls[language][f"live_{state}"] = f"/{language}/live/{session.public_id}/"
             # Render everything once so that image renditions exist before the timed checks.
             client = Client()
             for named in urls.values():
@@ -122,6 +126,43 @@ def demo(demo_settings, django_db_setup, django_db_blocker):
             yield urls
         finally:
             _restore(baseline)
+
+
+def _live_sessions():
+    """One live session per state a client can meet: counting down, live (the packager has
+    written its first segment, so the page shows the player), and ended."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from streaming.models import LiveRun, LiveSession, LiveState
+
+    now = timezone.now()
+    sessions = {
+        "countdown": LiveSession.objects.create(
+            title="Tuolijumppa livenä",
+            description="Jumpataan yhdessä tuolilla istuen.",
+            starts_at=now + timedelta(hours=2),
+            planned_minutes=45,
+        ),
+        "live": LiveSession.objects.create(
+            title="Etäkahvila",
+            topic="cafe",
+            starts_at=now,
+            planned_minutes=30,
+            state=LiveState.LIVE,
+            went_live_at=now,
+        ),
+        "ended": LiveSession.objects.create(
+            title="Ruokalähetys",
+            starts_at=now - timedelta(hours=1),
+            planned_minutes=30,
+            state=LiveState.ENDED,
+            ended_at=now,
+        ),
+    }
+    LiveRun.objects.create(session=sessions["live"], number=1, segments=1)
+    return sessions
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,26 @@ PAGES = [
     "guide",
     "search",
     "info",
+    "saved",
+    "live_countdown",
+    "live_live",
+    "live_ended",
 ]
 HOME_PAGE_BUDGET = 100 * 1024
-MIN_TARGET = 44
+# Issue #8 asks 48x48 px for every control (above WCAG 2.2's 24 px and Apple's 44 pt).
+MIN_TARGET = 48
+
+# The player's own controls, shown by its script, with the quality and data panel open: axe and
+# the size check then see every control a client can reach.
+SHOW_PLAYER_CONTROLS = """() => {
+    const controls = document.querySelectorAll('[data-controls-for]');
+    for (const root of controls) {
+        if (root.hidden) return false;
+        const quality = root.querySelector('[data-control=quality]');
+        if (quality && quality.getAttribute('aria-expanded') !== 'true') quality.click();
+    }
+    return true;
+}"""
 
 # Every interactive element that is visible, with its size. Links inside running text are
 # excepted (WCAG 2.5.8's inline exception): an inline link whose block has other text too.
@@ -30,7 +47,9 @@ TARGETS_SCRIPT = """(min) => {
     const selector = 'a[href], button, input:not([type=hidden]), select, summary, textarea';
     const small = [];
     for (const el of document.querySelectorAll(selector)) {
-        const box = el.getBoundingClientRect();
+        // A radio button or box inside its label is operated by tapping the whole label.
+        const label = el.matches('input[type=radio], input[type=checkbox]') && el.closest('label');
+        const box = (label || el).getBoundingClientRect();
         const style = getComputedStyle(el);
         if (!box.width || !box.height || style.visibility === 'hidden') continue;
         if (box.bottom < 0 || box.right < 0) continue;  // off-screen until focused (skip link)
@@ -62,10 +81,12 @@ def _check_layout(tab, viewport):
 @pytest.mark.parametrize("language", ["fi", "sv"])
 @pytest.mark.parametrize("name", PAGES)
 def test_page_is_accessible(demo, shared_tab, language, name):
-    """Tablet portrait and landscape, light and dark (WCAG 2.2 A/AA, 44 px targets), then 320 CSS
+    """Tablet portrait and landscape, light and dark (WCAG 2.2 A/AA, 48 px targets, the player's
+    controls shown and its quality panel open), then 320 CSS
     px wide (a 640 px tablet at 200 % zoom): no sideways scrolling. One page load for all of it."""
     tab = shared_tab
     tab.open(demo[language][name])
+    tab.page.wait_for_function(SHOW_PLAYER_CONTROLS)
     problems = _check_layout(tab, PORTRAIT)
     if language == "fi":
         problems += _check_layout(tab, LANDSCAPE)
@@ -135,10 +156,17 @@ def test_ready_video_has_player_captions_and_download(demo, open_tab):
     assert tab.page.locator("video track[kind=captions][srclang=fi]").count() == 1
     assert tab.page.locator("video source[type='video/mp4']").count() == 1
     assert tab.page.locator("a[href$='download.mp4']").count() == 1
-    # Nothing but the poster and the tiny master playlist is fetched before the viewer presses play.
+    # Before the viewer presses play: the poster, the playlists and the lowest rung's init
+    # segments (a few kB, so that play starts with the first segment), never a media segment.
     tab.page.wait_for_function("() => window.Hls !== undefined")
     tab.page.wait_for_load_state("networkidle")
-    assert not [url for url in tab.requests if url.endswith((".m4s", ".ts", ".mp4"))]
+    tab.page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/init.mp4'))"
+    )
+    tab.page.wait_for_load_state("networkidle")
+    assert not [url for url in tab.requests if url.endswith((".m4s", ".ts", "download.mp4"))]
+    warmed = [url.split("/")[-2] for url in tab.requests if url.endswith("/init.mp4")]
+    assert sorted(set(warmed)) == ["audio", "v234"], warmed
 
 
 def test_pages_without_video_load_no_script(demo, open_tab):

@@ -68,13 +68,15 @@ def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATE_DIR = tmp_path / "var"
     settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
-    settings.WORK_DIR = None
+    settings.KOTIKANAVA_WORK_DIR = None
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
+    }
 
 
 @pytest.fixture
@@ -176,10 +178,13 @@ def test_a_client_follows_a_live_session_from_countdown_to_its_recording(
         # The host starts streaming with the session's key: the page turns live by itself.
         publisher = ingest.publish(scheduled["stream_key"], seconds=120, size="640x360")
         page.wait_for_selector(f"{PANEL}[data-live-state=live]", timeout=15_000)
-        button = page.locator("[data-live-play]")
+        # One play control, the player's own (as on recordings), with the same data saver.
+        button = page.locator(".live-player [data-control=play]")
         button.wait_for(state="visible", timeout=10_000)
+        assert page.get_by_role("button", name=fi("Watch the broadcast")).count() == 1
+        assert page.locator(".live-player input[type=radio][value=audio]").count() == 1
         box = button.bounding_box()
-        assert box["width"] >= 44 and box["height"] >= 44
+        assert box["width"] >= 48 and box["height"] >= 48
         assert page.evaluate("document.querySelector('video[data-live]').paused")
         assert tab.axe_violations() == []
 
@@ -188,7 +193,8 @@ def test_a_client_follows_a_live_session_from_countdown_to_its_recording(
         # master.m3u8: the player must get the playlist once it is there, not give up on a 404.)
         button.tap()
         try:
-            button.wait_for(state="hidden", timeout=20_000)  # hidden on "playing"
+            # The button says "Pause" once playback has begun.
+            button.get_by_text(fi("Pause")).wait_for(timeout=20_000)
         except PlaywrightTimeoutError:
             pytest.fail(
                 "The live player never started after the tap: "

@@ -62,6 +62,21 @@ def test_demo_library_is_complete_and_idempotent(
     assert_captions_follow_the_voice()
     assert_the_voice_is_heard(exercise.video)
     assert_page_shows_captions(client, exercise)
+    assert_every_page_opens_in_the_editor(client)
+
+
+def assert_every_page_opens_in_the_editor(client):
+    """An editor can open every demo page, in every language, in the page editor (rich text
+    that Wagtail's editor cannot convert would be a server error there)."""
+    from wagtail.models import Page
+
+    from studio.roles import EDITORS_GROUP
+    from tests.users import member
+
+    client.force_login(member("demo-editor", EDITORS_GROUP))
+    for page in Page.objects.filter(depth__gt=1):
+        response = client.get(f"/admin/pages/{page.pk}/edit/")
+        assert response.status_code == 200, (page.url_path, page.locale.language_code)
 
 
 def read(response) -> str:

@@ -110,8 +110,11 @@ def test_page_follows_the_session_without_a_reload(migrated_db, live_server, bro
     LiveRun.objects.create(session=session, number=1, segments=1)  # the packager's first
     set_state(session, LiveState.LIVE, went_live_at=timezone.now())
     tab.wait_for_selector("[data-live-state=live]", timeout=8_000)
-    button = tab.locator("[data-live-play]")
+    # One play control: the player's own, as on recordings, with the same data saver.
+    button = tab.locator(".live-player [data-control=play]")
     button.wait_for(state="visible")
+    assert tab.get_by_role("button", name=fi("Watch the broadcast")).count() == 1
+    assert tab.locator(".live-player input[type=radio][value=audio]").count() == 1
     box = button.bounding_box()
     assert box["width"] >= 48 and box["height"] >= 48
     assert tab.evaluate("document.querySelector('video').paused")
@@ -120,8 +123,8 @@ def test_page_follows_the_session_without_a_reload(migrated_db, live_server, bro
         f"{fi('Live now')!r})"
     )
     button.click()
-    # "playing" (the button hides) comes once hls.js has joined the live edge; then time runs.
-    button.wait_for(state="hidden", timeout=10_000)
+    # The button turns into "Pause" once playback begins; then time runs.
+    button.get_by_text(fi("Pause")).wait_for(timeout=10_000)
     start = tab.evaluate("document.querySelector('video').currentTime")
     tab.wait_for_function(
         f"() => document.querySelector('video').currentTime > {start} + 1", timeout=15_000

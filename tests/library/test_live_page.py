@@ -209,3 +209,15 @@ def test_language_menu_links_the_same_session_in_other_languages(client):
     session = make_session()
     html = html_of(client, page_url(session))
     assert f'href="{page_url(session, "sv")}"' in html
+
+
+def test_status_may_be_shared_for_a_public_session_only(client, signed_in):
+    from streaming.models import LiveVisibility
+
+    public, members = make_session(), make_session(visibility=LiveVisibility.SIGNED_IN)
+    for viewer in (client, signed_in):
+        answer = viewer.get(f"/live/{public.public_id}/status/")
+        assert answer["Cache-Control"] == "public, max-age=1"
+    answer = signed_in.get(f"/live/{members.public_id}/status/")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-cache"
+    assert client.get(f"/live/{members.public_id}/status/").status_code != 200

@@ -42,4 +42,6 @@ def upload_settings(settings, tmp_path):
     """Uploads in a temporary folder in small chunks; tasks are recorded, not run."""
     settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
     settings.KOTIKANAVA_UPLOAD_CHUNK_BYTES = CHUNK
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }

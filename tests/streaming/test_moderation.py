@@ -31,8 +31,14 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def video(recording) -> Video:
-    video = Video(title="Hartiajumppa")
+def uploader():
+    return member("ohjaaja", STAFF_GROUP)
+
+
+@pytest.fixture
+def video(recording, uploader) -> Video:
+    """The staff member's own upload: staff change only their own videos."""
+    video = Video(title="Hartiajumppa", uploaded_by=uploader)
     with recording.open("rb") as handle:
         video.original.save("hartiajumppa.mp4", File(handle))
     run_processing(video)
@@ -47,8 +53,8 @@ def live_page(video):
 
 
 @pytest.fixture
-def staff():
-    return logged_in(member("ohjaaja", STAFF_GROUP))
+def staff(uploader):
+    return logged_in(uploader)
 
 
 @pytest.fixture

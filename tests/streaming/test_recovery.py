@@ -23,13 +23,15 @@ HOUR = 3600
 
 @pytest.fixture
 def work_dir(settings, tmp_path):
-    settings.WORK_DIR = tmp_path / "work"
-    return settings.WORK_DIR
+    settings.KOTIKANAVA_WORK_DIR = tmp_path / "work"
+    return settings.KOTIKANAVA_WORK_DIR
 
 
 @pytest.fixture
 def dummy_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }
     default_task_backend.clear()
     return default_task_backend
 
@@ -142,7 +144,7 @@ def test_a_silent_job_elsewhere_is_queued_again_after_the_stall_time(
 def test_the_dead_jobs_task_row_is_closed(settings, work_dir):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     beat = timezone.now()
     video = processing(beat)
     other = processing(beat)

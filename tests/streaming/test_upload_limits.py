@@ -8,13 +8,22 @@ from datetime import timedelta
 
 import pytest
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from streaming import uploads
 from streaming.models import UploadSession, UploadState, Video
 from studio.roles import STAFF_GROUP
-from tests.streaming.upload_client import CHUNK, create, login, put_chunk
+from tests.streaming.upload_client import (
+    CHUNK,
+    TUS,
+    VIDEO_EDIT_URL_HEADER,
+    create,
+    login,
+    offset_of,
+    patch,
+)
 from tests.users import member
 
 DISK_BYTES = 1024 * 1024
@@ -78,11 +87,11 @@ def test_disk_filling_up_mid_upload_keeps_what_arrived_and_resumes(
     payload = os.urandom(4 * CHUNK)
     client = login(staff)
     session = create(client, name="aamujumppa.mp4", size=len(payload)).json()
-    assert put_chunk(client, session["url"], payload[:CHUNK], 0, len(payload)).status_code == 200
+    assert patch(client, session["url"], payload[:CHUNK], 0).status_code == 204
 
     filler = fill(small_disk, CHUNK // 2)  # room for half of the next chunk
     with translation.override("fi"):
-        full = put_chunk(client, session["url"], payload[CHUNK : 2 * CHUNK], CHUNK, len(payload))
+        full = patch(client, session["url"], payload[CHUNK : 2 * CHUNK], CHUNK)
     assert full.status_code == 507
     assert full.json()["error"].startswith(
         finnish_start(
@@ -92,18 +101,11 @@ def test_disk_filling_up_mid_upload_keeps_what_arrived_and_resumes(
     )
     kept = full.json()["offset"]
     assert CHUNK <= kept < 2 * CHUNK
-    assert client.get(session["url"]).json()["offset"] == kept
+    assert offset_of(client, session["url"]) == kept
 
     filler.unlink()  # an administrator frees space; the browser resumes where it stopped
-    offset = kept
-    while offset < len(payload):
-        response = put_chunk(
-            client, session["url"], payload[offset : offset + CHUNK], offset, len(payload)
-        )
-        assert response.status_code == 200, response.content
-        offset = response.json()["offset"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(session["finish_url"]).status_code == 201
+        send_all(client, session, payload, kept)
     video = Video.objects.get()
     assert video.original.read() == payload
 
@@ -136,7 +138,7 @@ def test_the_oldest_idle_upload_makes_way_at_the_per_person_cap(staff, settings)
 
 
 def lease_lapses(*sessions):
-    """What KOTIKANAVA_UPLOAD_LEASE_SECONDS without a chunk does: the sessions stop holding room."""
+    """What KOTIKANAVA_UPLOAD_LEASE_SECONDS without a PATCH does: the sessions stop holding room."""
     ids = [session["id"] if isinstance(session, dict) else session.pk for session in sessions]
     UploadSession.objects.filter(pk__in=ids).update(
         reserved_until=timezone.now() - timedelta(seconds=1)
@@ -154,12 +156,12 @@ def in_finnish(msgid: str, **values) -> str:
 
 
 def send_all(client, session, payload: bytes, offset: int = 0):
+    """PATCH the rest of the file; the last one makes the video. Returns the last response."""
     while offset < len(payload):
-        response = put_chunk(
-            client, session["url"], payload[offset : offset + CHUNK], offset, len(payload)
-        )
-        assert response.status_code == 200, response.content
-        offset = response.json()["offset"]
+        response = patch(client, session["url"], payload[offset : offset + CHUNK], offset)
+        assert response.status_code == 204, response.content
+        offset = int(response["Upload-Offset"])
+    return response
 
 
 @pytest.mark.django_db
@@ -175,7 +177,7 @@ def test_idle_uploads_do_not_block_another_persons_upload(
         created = create(client, name=f"unohtunut-{number}.mp4", size=declared)
         assert created.status_code == 201, created.content
         session = created.json()
-        assert put_chunk(client, session["url"], b"k" * sent, 0, declared).status_code == 200
+        assert patch(client, session["url"], b"k" * sent, 0).status_code == 204
         lease_lapses(session)
         idle.append(session)
     assert sum(s.size for s in UploadSession.objects.all()) > 7 * DISK_BYTES
@@ -185,14 +187,13 @@ def test_idle_uploads_do_not_block_another_persons_upload(
     other = login(member("other", STAFF_GROUP))
     session = create(other, name="iltajumppa.mp4", size=len(payload))
     assert session.status_code == 201, session.content
-    send_all(other, session.json(), payload)
     with django_capture_on_commit_callbacks(execute=True):
-        assert other.post(session.json()["finish_url"]).status_code == 201
+        send_all(other, session.json(), payload)
     assert Video.objects.get().original.read() == payload
 
     # The idle uploads lost nothing and can still be continued.
     for session in idle:
-        assert client.get(session["url"]).json()["offset"] == sent
+        assert offset_of(client, session["url"]) == sent
         assert uploads.part_path(UploadSession.objects.get(pk=session["id"])).stat().st_size == sent
 
 
@@ -203,7 +204,7 @@ def test_a_resumed_upload_claims_room_again_or_waits_with_its_offset(
     first = os.urandom(600 * 1024)
     client = login(staff)
     session = create(client, name="aamujumppa.mp4", size=len(first)).json()
-    assert put_chunk(client, session["url"], first[:CHUNK], 0, len(first)).status_code == 200
+    assert patch(client, session["url"], first[:CHUNK], 0).status_code == 204
     lease_lapses(session)  # the phone lost its connection for a while
 
     # Meanwhile another person starts a recording that takes most of the disk.
@@ -212,10 +213,10 @@ def test_a_resumed_upload_claims_room_again_or_waits_with_its_offset(
     moving = create(other, name="iltajumppa.mp4", size=len(second))
     assert moving.status_code == 201, moving.content
     moving = moving.json()
-    assert put_chunk(other, moving["url"], second[:CHUNK], 0, len(second)).status_code == 200
+    assert patch(other, moving["url"], second[:CHUNK], 0).status_code == 204
 
     # The first one comes back: no room for its rest now, and what it sent is kept.
-    waiting = put_chunk(client, session["url"], first[CHUNK : 2 * CHUNK], CHUNK, len(first))
+    waiting = patch(client, session["url"], first[CHUNK : 2 * CHUNK], CHUNK)
     assert waiting.status_code == 507
     assert waiting.json()["offset"] == CHUNK
     assert waiting["Upload-Offset"] == str(CHUNK)
@@ -226,21 +227,20 @@ def test_a_resumed_upload_claims_room_again_or_waits_with_its_offset(
         name="aamujumppa.mp4",
         size=len(first) - CHUNK,
     )
-    assert client.get(session["url"]).json()["offset"] == CHUNK
+    assert offset_of(client, session["url"]) == CHUNK
     assert (
         uploads.part_path(UploadSession.objects.get(pk=session["id"])).read_bytes()
         == (first[:CHUNK])
     )
 
     # The other upload finishes and moves to media storage; now there is room to continue.
-    send_all(other, moving, second, CHUNK)
     with django_capture_on_commit_callbacks(execute=True):
-        assert other.post(moving["finish_url"]).status_code == 201
-    send_all(client, session, first, CHUNK)
+        send_all(other, moving, second, CHUNK)
     with django_capture_on_commit_callbacks(execute=True):
-        finished = client.post(session["finish_url"])
-    assert finished.status_code == 201, finished.content
-    assert Video.objects.get(pk=finished.json()["video"]["id"]).original.read() == first
+        finished = send_all(client, session, first, CHUNK)
+    video = UploadSession.objects.get(pk=session["id"]).video
+    assert finished[VIDEO_EDIT_URL_HEADER] == reverse("videos:edit", args=[video.pk])
+    assert video.original.read() == first
 
 
 CAP_AT_START = (
@@ -259,7 +259,7 @@ def test_one_persons_reservations_are_capped(staff, settings):
     settings.KOTIKANAVA_UPLOAD_MAX_RESERVED_BYTES = limit = 300_000
     client = login(staff)
     first = create(client, name="eka.mp4", size=200_000).json()
-    assert put_chunk(client, first["url"], b"e" * 1000, 0, 200_000).status_code == 200
+    assert patch(client, first["url"], b"e" * 1000, 0).status_code == 204
 
     refused = create(client, name="toka.mp4", size=200_000)
     assert refused.status_code == 429
@@ -275,16 +275,16 @@ def test_one_persons_reservations_are_capped(staff, settings):
     second = create(client, name="toka.mp4", size=200_000)
     assert second.status_code == 201, second.content
     # ... and the first, continuing, is refused with its offset until the second is done.
-    resumed = put_chunk(client, first["url"], b"e" * 1000, 1000, 200_000)
+    resumed = patch(client, first["url"], b"e" * 1000, 1000)
     assert resumed.status_code == 429
     assert resumed.json()["offset"] == 1000
     assert resumed.json()["error"] == in_finnish(
         CAP_ON_RESUME, reserved=200_000, limit=limit, name="eka.mp4"
     )
-    assert client.delete(second.json()["url"]).status_code == 204
-    resumed = put_chunk(client, first["url"], b"e" * 1000, 1000, 200_000)
-    assert resumed.status_code == 200
-    assert resumed.json()["offset"] == 2000
+    assert client.delete(second.json()["url"], headers=TUS).status_code == 204
+    resumed = patch(client, first["url"], b"e" * 1000, 1000)
+    assert resumed.status_code == 204
+    assert resumed["Upload-Offset"] == "2000"
 
 
 class SlowStream:
@@ -302,10 +302,10 @@ class SlowStream:
 
 
 @pytest.mark.django_db
-def test_a_slow_chunk_keeps_its_room(staff, settings):
+def test_a_slow_request_keeps_its_room(staff, settings):
     settings.KOTIKANAVA_UPLOAD_LEASE_SECONDS = 0.6
     session = uploads.create_session(staff, "hidas.mp4", 100_000)
-    # Six reads 0.25 s apart: the chunk takes longer than the lease.
+    # Six reads 0.25 s apart: the request takes longer than the lease.
     assert uploads.write_chunk(session, 0, 6000, SlowStream(6, 0.25)) == 6000
     session.refresh_from_db()
     assert session.reserved_until > timezone.now()

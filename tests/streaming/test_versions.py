@@ -23,9 +23,14 @@ VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHei.\n"
 
 
 @pytest.fixture
-def staff_client(db):
+def staff_member(db):
+    return member("staff", STAFF_GROUP)
+
+
+@pytest.fixture
+def staff_client(staff_member):
     client = Client()
-    client.force_login(member("staff", STAFF_GROUP))
+    client.force_login(staff_member)
     return client
 
 
@@ -37,8 +42,9 @@ def editor_client(db):
 
 
 @pytest.fixture
-def published(db, recording) -> Video:
-    video = Video(title="Hartiajumppa")
+def published(staff_member, recording) -> Video:
+    """Uploaded by the staff member, who may therefore change it (Wagtail's ownership)."""
+    video = Video(title="Hartiajumppa", uploaded_by=staff_member)
     with recording.open("rb") as handle:
         video.original.save("hartiajumppa.mp4", File(handle), save=False)
     video.save()

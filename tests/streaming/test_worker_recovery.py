@@ -5,99 +5,44 @@ scheduler runs and nothing is requeued by hand: the restarted worker finds the d
 reclaims its work folder, and the video gets exactly one published version.
 """
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files import File
-from django.db import connection
 from django.utils import timezone
 
 from streaming.models import Video, VideoStatus
 from streaming.processing import request_processing
 from streaming.recovery import WorkerDied
 from streaming.tasks import process_video
-from streaming.workdir import PREFIX
 from tests.helpers import wait_for
 from tests.streaming.clips import make_clip
+from tests.streaming.workers import (
+    empty_rq_queues,
+    kill,
+    our_folders,
+    published_once,
+    rq_statuses,
+    rq_url,
+    start_worker,
+    status,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
-# The settings' default RQ queue (django_rq reads RQ_QUEUES once, at import).
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
+# The database worker serves every queue by default; the RQ worker is given the transcode queue.
 WORKERS = {
-    "database": (["db_worker", "--interval", "0.2"], {}),
-    # django-tasks-rq runs its tasks through its own job class.
-    "rq": (["rqworker", "--job-class", "django_tasks_rq.Job", "default"], {"REDIS_URL": REDIS_URL}),
+    "database": ["db_worker", "--interval", "0.2"],
+    "rq": ["rqworker", "transcode"],
 }
 
 
-def worker_env(extra: dict) -> dict:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "KOTIKANAVA_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        **extra,
-    }
-
-
-def start_worker(kind: str, log, work_dir: Path, **env: str) -> subprocess.Popen:
-    """The worker's output goes to `log`, which the test prints when it fails."""
-    args, extra = WORKERS[kind]
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=worker_env({**extra, "KOTIKANAVA_WORK_DIR": str(work_dir), **env}),
-        start_new_session=True,  # its own process group: the kill takes ffmpeg down too
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def kill(worker: subprocess.Popen) -> None:
-    """SIGKILL the worker with everything it started: RQ's work horse has a group of its own."""
-    for group in process_groups(worker.pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGKILL)
-    worker.wait()
-
-
-def process_groups(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    group_of: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            _state, ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
-        except OSError:
-            continue
-        children.setdefault(int(ppid), []).append(int(stat.parent.name))
-        group_of[int(stat.parent.name)] = int(pgrp)
-    groups, todo = set(), [pid]
-    while todo:
-        process = todo.pop()
-        if process in group_of:
-            groups.add(group_of[process])
-        todo.extend(children.get(process, []))
-    return groups
-
-
-def status(video: Video) -> Video:
-    video.refresh_from_db()
-    return video
-
-
-def our_folders(work_dir: Path) -> list[str]:
-    return sorted(p.name for p in work_dir.iterdir() if p.name.startswith(PREFIX))
+def start(kind: str, log, work_dir, **env: str):
+    if kind == "rq":
+        env = {"REDIS_URL": rq_url(), **env}
+    return start_worker(WORKERS[kind], log, work_dir, **env)
 
 
 def task_rows(video: Video) -> list:
@@ -111,45 +56,18 @@ def task_rows(video: Video) -> list:
     )
 
 
-def rq_jobs(video: Video, since: datetime) -> dict[str, int]:
-    """This video's processing jobs on RQ by status, counting only those of this test."""
-    import django_rq
-    from django_tasks_rq.backend import Job
-    from rq.registry import FinishedJobRegistry, StartedJobRegistry
-
-    queue = django_rq.get_queue("default", job_class=Job)
-    ids = set(queue.job_ids)
-    for registry in (StartedJobRegistry, FinishedJobRegistry):
-        ids.update(registry(queue=queue).get_job_ids())
-    counts: dict[str, int] = {}
-    for job in Job.fetch_many(list(ids), connection=queue.connection):
-        if job and job.args == (video.pk,) and job.enqueued_at.replace(tzinfo=UTC) >= since:
-            key = job.get_status().value
-            counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
-def published_once(video: Video) -> None:
-    """Ready, with a master, and one publish only: a second run would take version 2."""
-    assert video.status == VideoStatus.READY, video.error_detail
-    assert video.version == 1
-    assert video.output_prefix == f"videos/{video.pk}/1/"
-    assert (Path(settings.MEDIA_ROOT) / video.output_path("master.m3u8")).is_file()
-    assert sorted(p.name for p in (Path(settings.MEDIA_ROOT) / f"videos/{video.pk}").iterdir()) == [
-        "1"
-    ]
+def finished_jobs(video: Video, since: datetime) -> int:
+    return rq_statuses(process_video, (video.pk,), since).get("finished", 0)
 
 
 @pytest.fixture
 def tasks_on(settings, request):
     kind = request.param
     if kind == "rq":
-        import django_rq
-
-        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
-        django_rq.get_queue("default").empty()
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": []}}
+        empty_rq_queues()
     else:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
     return kind
 
 
@@ -179,7 +97,7 @@ def worker_log(tmp_path):
 
 
 def kill_mid_transcode(kind: str, video: Video, log, work_dir: Path) -> None:
-    worker = start_worker(kind, log, work_dir)
+    worker = start(kind, log, work_dir)
     try:
         wait_for(lambda: status(video).progress > 0, 120, "the transcode to start")
     finally:
@@ -196,7 +114,7 @@ def test_killed_worker_job_completes_once_when_only_the_worker_restarts(
     video, work_dir = long_video, tmp_path / "work"
     kill_mid_transcode(tasks_on, video, worker_log, work_dir)
 
-    worker = start_worker(tasks_on, worker_log, work_dir)
+    worker = start(tasks_on, worker_log, work_dir)
     try:
         wait_for(
             lambda: status(video).status in {VideoStatus.READY, VideoStatus.FAILED},
@@ -206,7 +124,7 @@ def test_killed_worker_job_completes_once_when_only_the_worker_restarts(
         if tasks_on == "database":
             wait_for(lambda: task_rows(video)[-1].status == "SUCCESSFUL", 30, "the task to end")
         else:
-            wait_for(lambda: rq_jobs(video, since).get("finished"), 30, "the job to end")
+            wait_for(lambda: finished_jobs(video, since), 30, "the job to end")
         time.sleep(1)  # room for a wrongly queued second run to show itself
     finally:
         kill(worker)
@@ -220,7 +138,7 @@ def test_killed_worker_job_completes_once_when_only_the_worker_restarts(
         assert recovered.status == "SUCCESSFUL"
     else:
         # The dead job stays "started" until RQ's own maintenance sees its lease run out.
-        assert rq_jobs(video, since) == {"started": 1, "finished": 1}
+        assert rq_statuses(process_video, (video.pk,), since) == {"started": 1, "finished": 1}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,7 +151,7 @@ def test_job_of_a_dead_machine_is_taken_over_by_another_once(
     kill_mid_transcode(tasks_on, video, worker_log, first)
     time.sleep(2.5)  # the heartbeat goes stale for a stall time of 2 s
 
-    worker = start_worker(tasks_on, worker_log, other, KOTIKANAVA_STALL_SECONDS="2")
+    worker = start(tasks_on, worker_log, other, KOTIKANAVA_STALL_SECONDS="2")
     try:
         wait_for(
             lambda: status(video).status in {VideoStatus.READY, VideoStatus.FAILED},
@@ -246,7 +164,7 @@ def test_job_of_a_dead_machine_is_taken_over_by_another_once(
     published_once(status(video))
     assert len(our_folders(first)) == 1
 
-    worker = start_worker(tasks_on, worker_log, first)
+    worker = start(tasks_on, worker_log, first)
     try:
         wait_for(lambda: not our_folders(first), 60, "the first machine to reclaim its folder")
         time.sleep(1)

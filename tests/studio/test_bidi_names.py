@@ -4,8 +4,6 @@
 Each case posts through the real admin view and checks both the message and that nothing was made.
 """
 
-import json
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,13 +19,14 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from library.models import InfoPage
 from streaming.models import UploadSession, Video
-from studio.validators import (
+from streaming.validators import (
     BIDI_CONTROLS,
     has_bidi_controls,
     validate_file_name,
     validate_no_bidi_controls,
 )
 from tests.library.tree import build_tree
+from tests.streaming.upload_client import create
 from tests.users import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +82,7 @@ def test_video_title_is_refused_in_the_edit_form(admin_client):
 
 def test_upload_with_such_a_file_name_is_refused_with_the_reason(admin_client, settings, tmp_path):
     settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"
-    response = admin_client.post(
-        reverse("videos:upload_sessions"),
-        data=json.dumps({"filename": f"tuolijumppa{RLO}4pm.exe", "size": 1000}),
-        content_type="application/json",
-    )
+    response = create(admin_client, name=f"tuolijumppa{RLO}4pm.exe", size=1000)
     assert response.status_code == 400
     assert escape(response.json()["error"]) == FILE_ERROR
     assert not UploadSession.objects.exists()

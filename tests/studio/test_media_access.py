@@ -20,7 +20,7 @@ from wagtail.models import (
 
 from library.models import ExercisePage
 from streaming.models import Video, VideoStatus
-from studio.roles import STAFF_GROUP
+from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.library.tree import exercise_showing, exercise_topic
 from tests.users import member
 
@@ -28,9 +28,9 @@ FILES = ["master.m3u8", "v234/index.m3u8", "v234/seg_001.m4s", "poster.jpg", "do
 CAPTION = "captions/fi.vtt"
 
 
-def published_video(settings, title: str) -> Video:
+def published_video(settings, title: str, uploaded_by=None) -> Video:
     """A video with a published version on local disk (fake bytes: only access is tested)."""
-    video = Video.objects.create(title=title, status=VideoStatus.READY)
+    video = Video.objects.create(title=title, status=VideoStatus.READY, uploaded_by=uploaded_by)
     prefix = f"videos/{video.pk}/1/"
     for name in [*FILES, CAPTION]:
         path = Path(settings.MEDIA_ROOT) / prefix / name
@@ -85,13 +85,17 @@ def test_a_public_pages_media_is_public_and_cacheable(client, videos):
 @pytest.mark.parametrize("kind", ["draft", "unattached"])
 def test_draft_and_unattached_videos_are_404_for_clients(client, videos, kind):
     video = videos[kind]
-    staff = logged_in(member("ohjaaja", STAFF_GROUP))
+    uploader = member("ohjaaja", STAFF_GROUP)
+    Video.objects.filter(pk=video.pk).update(uploaded_by=uploader)
+    other_staff = logged_in(member("ohjaaja2", STAFF_GROUP))
     plain = logged_in(Group.objects.create(name="Asiakkaat").user_set.create(username="a"))
     for name in [*FILES, CAPTION]:
         assert status(client, video, name) == 404, name
         assert status(plain, video, name) == 404, name
-    # Staff who manage videos see them, to check their work.
-    assert status(staff, video) == 200
+    # The uploader and the editors see it, to check their work; other staff do not.
+    assert status(logged_in(uploader), video) == 200
+    assert status(logged_in(member("toimittaja", EDITORS_GROUP)), video) == 200
+    assert status(other_staff, video) == 404
 
 
 @pytest.mark.django_db
@@ -156,7 +160,12 @@ def test_only_the_published_version_is_served_to_clients(client, settings, video
     old.parent.mkdir(parents=True)
     old.write_bytes(b"old")
     assert client.get(f"/media/videos/{video.pk}/0/v234/seg_001.m4s").status_code == 404
-    staff = logged_in(member("ohjaaja", STAFF_GROUP))
+    editor = logged_in(member("toimittaja", EDITORS_GROUP))
+    assert editor.get(f"/media/videos/{video.pk}/0/v234/seg_001.m4s").status_code == 200
+    uploader = member("ohjaaja", STAFF_GROUP)
+    staff = logged_in(uploader)
+    assert staff.get(f"/media/videos/{video.pk}/0/v234/seg_001.m4s").status_code == 404
+    Video.objects.filter(pk=video.pk).update(uploaded_by=uploader)
     assert staff.get(f"/media/videos/{video.pk}/0/v234/seg_001.m4s").status_code == 200
 
 

@@ -70,10 +70,18 @@ def test_editor_can_publish(client, editor, page):
     assert page.title == "Julkaistu otsikko"
 
 
-def test_staff_can_upload_video_but_not_delete(staff):
-    assert staff.has_perm("streaming.add_video")
-    assert staff.has_perm("streaming.change_video")
-    assert not staff.has_perm("streaming.delete_video")
+def test_staff_change_their_own_videos_and_editors_everyones(staff, editor):
+    from streaming.models import Video
+    from streaming.permissions import permission_policy as policy
+
+    own = Video.objects.create(title="Oma", uploaded_by=staff)
+    colleagues = Video.objects.create(title="Toisen", uploaded_by=editor)
+    assert policy.user_has_permission(staff, "add")
+    for action in ("change", "delete"):
+        assert policy.user_has_permission_for_instance(staff, action, own)
+        assert not policy.user_has_permission_for_instance(staff, action, colleagues)
+        assert policy.user_has_permission_for_instance(editor, action, own)
+    assert policy.user_has_permission_for_instance(staff, "choose", colleagues)
 
 
 def test_editor_manages_collections(editor):

@@ -45,8 +45,10 @@ def test_scheduled_page_goes_live_when_its_time_comes():
 
 @pytest.mark.django_db
 def test_scheduler_queues_a_silent_processing_job_again_once(settings, tmp_path):
-    settings.WORK_DIR = tmp_path
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.KOTIKANAVA_WORK_DIR = tmp_path
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}
+    }
     settings.KOTIKANAVA_STALL_SECONDS = 60
     default_task_backend.clear()
     video = Video.objects.create(

@@ -2,32 +2,11 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from wagtail.models import Collection
 
+from streaming.intake import create_video, is_accepted
 from streaming.jobs import run_processing
 from streaming.models import Video, VideoStatus
-from streaming.processing import request_processing
-
-MEDIA_SUFFIXES = {
-    ".mp4",
-    ".m4v",
-    ".mov",
-    ".mkv",
-    ".webm",
-    ".avi",
-    ".mpg",
-    ".mpeg",
-    ".ts",
-    ".3gp",
-    ".m4a",
-    ".mp3",
-    ".wav",
-    ".ogg",
-    ".oga",
-    ".flac",
-    ".aac",
-}
 
 
 class Command(BaseCommand):
@@ -65,7 +44,7 @@ class Command(BaseCommand):
     def media_files(paths):
         for path in paths:
             if path.is_dir():
-                yield from (p for p in path.rglob("*") if p.suffix.lower() in MEDIA_SUFFIXES)
+                yield from (p for p in path.rglob("*") if is_accepted(p.name))
             elif path.is_file():
                 yield path
             else:
@@ -80,13 +59,6 @@ class Command(BaseCommand):
         return existing or root.add_child(name=name)
 
     @staticmethod
-    @transaction.atomic
     def import_file(path: Path, collection, queue: bool) -> Video:
-        video = Video(title=path.stem.replace("_", " "), collection=collection)
         with path.open("rb") as handle:
-            video.original.save(path.name, File(handle), save=False)
-        video.original_size = path.stat().st_size
-        video.save()
-        if queue:
-            request_processing(video)
-        return video
+            return create_video(File(handle), path.name, collection=collection, queue=queue)

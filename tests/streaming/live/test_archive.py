@@ -311,3 +311,51 @@ def in_finnish(message: str) -> str:
         translated = translation.gettext(message)
     assert translated != message, "the message has a Finnish translation"
     return translated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archived_session_has_no_live_folder_left(migrated_db, recorded):
+    """Whoever sees "archived" (the library's draft, a returning publisher) finds the live
+    folder gone: a publisher resumed then must not lose its new run to a late deletion.
+    Committed for real, so the announcement comes when it would in production."""
+    session = with_runs(ended_session(), recorded)
+    live = stored_path(session.media_prefix)
+    seen = []
+
+    def receiver(sender, session, video, **kwargs):
+        state = LiveSession.objects.get(pk=session.pk).state
+        seen.append((state, Video.objects.get(pk=video.pk).status, live.exists()))
+
+    session_archived.connect(receiver)
+    try:
+        archive.archive_session(session.pk)
+    finally:
+        session_archived.disconnect(receiver)
+    assert seen == [(LiveState.ARCHIVED, VideoStatus.READY, False)]
+
+
+def test_a_worker_dying_after_publishing_is_finished_by_the_next_run(
+    recorded, announcements, monkeypatch, django_capture_on_commit_callbacks
+):
+    session = with_runs(ended_session(), recorded)
+    finish = archive._finish
+
+    def dies(*args):
+        raise SystemExit("the worker was stopped")
+
+    monkeypatch.setattr(archive, "_finish", dies)
+    with pytest.raises(SystemExit):
+        archive.archive_session(session.pk)
+    session.refresh_from_db()
+    assert session.state == LiveState.ENDED and session.video.status == VideoStatus.PROCESSING
+    assert stored_path(session.media_prefix).exists()
+
+    monkeypatch.setattr(archive, "_finish", finish)
+    with django_capture_on_commit_callbacks(execute=True):
+        video = archive.archive_session(session.pk)
+        archive.archive_session(session.pk)  # a third run finds nothing left to do
+    session.refresh_from_db()
+    assert session.state == LiveState.ARCHIVED and session.video == video
+    assert video.status == VideoStatus.READY
+    assert not stored_path(session.media_prefix).exists()
+    assert announcements == [(LiveSession, session.pk, video.pk)]

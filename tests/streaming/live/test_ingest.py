@@ -58,8 +58,12 @@ def test_a_valid_key_in_the_window_is_admitted_and_the_session_goes_live():
     assert session.state == LiveState.LIVE
 
 
+def _last_character_changed(key: str) -> str:
+    return key[:-1] + ("y" if key.endswith("x") else "x")  # a random key may end in "x"
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("tamper", [lambda k: k[:-1] + "x", lambda k: k.split(".")[0], str.upper])
+@pytest.mark.parametrize("tamper", [_last_character_changed, lambda k: k.split(".")[0], str.upper])
 def test_a_wrong_key_is_refused_and_logged_without_the_key(tamper, caplog):
     session, key = make_session()
     with caplog.at_level(logging.INFO, logger="streaming.live"):

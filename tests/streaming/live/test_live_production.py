@@ -72,11 +72,12 @@ class Processes:
 
 
 @pytest.fixture
-def installation(tmp_path, settings):
+def installation(migrated_db, tmp_path, settings):
     import django_rq
 
-    django_rq.get_queue("default").empty()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    for queue in ("live", "default", "transcode"):
+        django_rq.get_queue(queue).empty()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": []}}
     db = connection.settings_dict
     user = db["USER"] or "postgres"
     web, rtmp = free_port(), free_port()
@@ -100,7 +101,7 @@ def installation(tmp_path, settings):
     )
     try:
         processes.start_web()
-        processes.manage("worker", "rqworker", "--job-class", "django_tasks_rq.Job", "default")
+        processes.manage("worker", "rqworker")  # every queue
         processes.manage("ingest", "run_ingest")
         wait_for(
             lambda: socket.create_connection(("127.0.0.1", rtmp), 0.2).close() or True,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from streaming.conf import setting
 from streaming.live.keys import issue_key
 from streaming.live.supervisor import DISK_FULL, _reason
 from streaming.models import LiveRun, LiveSession, LiveState, VideoStatus
@@ -64,7 +65,7 @@ def test_a_session_is_packaged_survives_a_crash_and_a_reconnect_and_is_archived(
     assert served.status_code == 200 and served["Cache-Control"] == "public, max-age=1"
 
     # A sliding window of 2 s segments, while the full list grows for the archive.
-    window_size = settings.KOTIKANAVA_LIVE_WINDOW_SEGMENTS
+    window_size = setting("LIVE_WINDOW_SEGMENTS")
     full = live_file(session, "r1/v234/index.m3u8")
     assert wait_until(lambda: len(segments_in(full.read_text())) > window_size + 1, timeout=30)
     assert len(segments_in(live_file(session, "v234/live.m3u8").read_text())) == window_size
@@ -104,7 +105,12 @@ def test_a_session_is_packaged_survives_a_crash_and_a_reconnect_and_is_archived(
     assert body["state"] == "archived" and body["live_playlist"] is None
     assert body["video_playlist"] == video.master_url
     playlist = Path(settings.MEDIA_ROOT) / video.output_prefix / "v234" / "index.m3u8"
-    assert playlist.read_text().count("#EXT-X-DISCONTINUITY") == 2, "three runs, one recording"
+    # Every run that recorded anything is joined at a discontinuity (on a loaded machine a run
+    # killed early may hold no complete segment, and then adds nothing to the recording).
+    recording_runs = [run for run in runs if run.segments]
+    assert len(recording_runs) >= 2
+    joins = playlist.read_text().count("#EXT-X-DISCONTINUITY")
+    assert joins == len(recording_runs) - 1, "the runs, one recording"
     # The host came back from a smaller camera: its run lends its one rung to the larger ones.
     top = (Path(settings.MEDIA_ROOT) / video.output_prefix / "v360" / "index.m3u8").read_text()
     assert "../r3/v180/init.mp4" in top

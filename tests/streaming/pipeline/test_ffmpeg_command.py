@@ -1,11 +1,17 @@
-"""The one-process ffmpeg command, read as arguments without running ffmpeg."""
+"""The one-process ffmpeg command, read as arguments without running ffmpeg (and, last, the
+presets read back from what x264 really wrote)."""
 
+import re
+import subprocess
 from pathlib import Path
 
-from streaming.pipeline.config import PipelineConfig
+import pytest
+
+from streaming.live import packager
+from streaming.pipeline.config import PipelineConfig, RungSpec
 from streaming.pipeline.graph import build_command
 from streaming.pipeline.ladder import choose_ladder
-from streaming.pipeline.probe import MediaInfo
+from streaming.pipeline.probe import MediaInfo, probe
 
 CONFIG = PipelineConfig()
 INFO = MediaInfo(
@@ -88,3 +94,120 @@ def test_input_and_every_output_stop_at_the_duration_cap():
     assert values(before_input, "-t") == ["32.000"]
     assert values(args[args.index("-i") :], "-t") == ["32.000"] * 5
     assert values(command(), "-t") == ["37.000"] * 6  # 30 s + 10 % + two segments
+
+
+def test_low_rungs_get_the_slower_preset_and_the_top_rungs_veryfast_in_one_process():
+    """A weak link's rungs get more picture per bit; the costly top rungs stay fast."""
+    args = command()
+    assert args.count("-i") == 1 and "split=4" in values(args, "-filter_complex")[0]
+    assert values(args, "-preset") == ["medium", "medium", "veryfast", "veryfast"]
+
+
+def test_rung_presets_come_from_settings_and_unset_ones_take_the_default():
+    config = PipelineConfig.from_mapping(
+        {
+            "preset": "faster",
+            "rungs": [{"short_side": 720, "max_kbps": 1400}, (234, 145, "slow"), (360, 365)],
+        }
+    )
+    assert values(command(config=config), "-preset") == ["slow", "faster", "faster"]
+
+
+def test_an_unknown_preset_is_refused_when_the_settings_are_read():
+    with pytest.raises(ValueError, match="verysloww"):
+        PipelineConfig.from_mapping({"rungs": [(234, 145, "verysloww")]})
+
+
+def test_a_source_below_the_lowest_rung_keeps_that_rungs_preset_and_denoise():
+    info = MediaInfo(**{**INFO.__dict__, "width": 160, "height": 120})
+    assert values(command(info), "-preset") == ["medium"]
+    assert branches(command(info)) == {"160:120": "scale,hqdn3d,setsar"}
+
+
+def test_live_keeps_every_rung_at_the_fast_default_preset():
+    """Live encodes in real time: the recordings' slower low-rung presets must not reach it."""
+    rungs = packager.live_rungs(INFO, CONFIG)
+    args = packager.build_command("rtmp://127.0.0.1/live/x", INFO, rungs, Path("/o"), CONFIG)
+    assert [r.preset for r in rungs][:2] == ["medium", "medium"]  # the recording's ladder
+    assert values(args, "-preset") == ["veryfast"] * 4
+    assert values(args, "-tune") == ["zerolatency"] * 4
+
+
+def test_x264_really_encodes_each_rung_with_its_preset(make_clip, clips, tmp_path):
+    """Read back from x264's own settings message in each rung's first segment."""
+    source = make_clip(clips / "two-rungs.mp4", seconds=1, size="640x360", audio=False)
+    config = PipelineConfig(rungs=(RungSpec(234, 145, "medium"), RungSpec(360, 365)))
+    info = probe(source, config)
+    rungs = choose_ladder(info, config)
+    for rung in rungs:
+        (tmp_path / rung.name).mkdir()
+    subprocess.run(
+        build_command(source, info, rungs, tmp_path, config), check=True, capture_output=True
+    )
+    subme = {
+        rung.name: re.search(rb"subme=(\d+)", (tmp_path / rung.name / "seg_00000.m4s").read_bytes())
+        .group(1)
+        .decode()
+        for rung in rungs
+    }
+    assert subme == {"v234": "7", "v360": "2"}  # x264's medium and veryfast
+
+
+def branches(args: list[str]) -> dict[str, str]:
+    """Each rung's chain after the split, keyed by its size: `416:234` -> `scale,hqdn3d,setsar`."""
+    links = dict(
+        (re.match(r"\[(\w+)\]", part).group(1), part)
+        for part in values(args, "-filter_complex")[0].split(";")
+        if part.startswith("[s")
+    )
+    chains = {}
+    for part in links.values():
+        size = re.search(r"scale=(\d+:\d+)\[(\w+)\]", part)
+        if not size:
+            continue
+        names, label = ["scale"], size.group(2)
+        while label in links:
+            step = links[label]
+            names.append(re.match(r"\[\w+\](\w+)", step).group(1))
+            label = re.search(r"\[(\w+)\]$", step).group(1)
+        chains[size.group(1)] = ",".join(names)
+    return chains
+
+
+def test_only_the_weak_link_rungs_are_denoised_after_the_split():
+    """The top rungs keep every grain; the low rungs' temporal denoise runs at their own size."""
+    assert branches(command()) == {
+        "416:234": "scale,hqdn3d,setsar",
+        "640:360": "scale,hqdn3d,setsar",
+        "960:540": "scale,setsar",
+        "1280:720": "scale,setsar",
+    }
+    config = PipelineConfig.from_mapping({"rungs": [{"short_side": 360, "max_kbps": 365}]})
+    assert "hqdn3d" not in values(command(config=config), "-filter_complex")[0]
+
+
+def test_live_is_never_denoised():
+    """Live must encode in real time, so it gets none of the recordings' low-rung extras."""
+    args = packager.build_command(
+        "rtmp://127.0.0.1/live/x", INFO, packager.live_rungs(INFO, CONFIG), Path("/o"), CONFIG
+    )
+    assert "hqdn3d" not in values(args, "-filter_complex")[0]
+
+
+def test_a_denoised_rung_spends_fewer_bytes_on_a_grainy_recording(make_clip, clips, tmp_path):
+    """Sensor grain is what a weak link's rung can least afford: at the same CRF and preset, the
+    denoised rung of a grainy phone-like clip is clearly smaller."""
+    source = make_clip(clips / "grainy.mp4", seconds=2, size="640x360", audio=False, noise=24)
+    sizes = {}
+    for denoise in (False, True):
+        # A high cap, so that CRF alone decides the bytes and the cap cannot even them out.
+        config = PipelineConfig(rungs=(RungSpec(234, 5000, "veryfast", denoise=denoise),))
+        info = probe(source, config)
+        out = tmp_path / str(denoise)
+        rungs = choose_ladder(info, config)
+        (out / rungs[0].name).mkdir(parents=True)
+        subprocess.run(
+            build_command(source, info, rungs, out, config), check=True, capture_output=True
+        )
+        sizes[denoise] = sum(f.stat().st_size for f in (out / rungs[0].name).glob("*.m4s"))
+    assert sizes[True] < 0.9 * sizes[False]

@@ -74,6 +74,24 @@ def test_rungs_from_settings_are_used_in_size_order():
     assert sizes(choose_ladder(video(1920, 1080), config)) == ["426x240", "854x480"]
 
 
+def test_weak_link_rungs_are_encoded_with_more_effort_than_the_top():
+    rungs = choose_ladder(video(1920, 1080), CONFIG)
+    assert [r.preset or CONFIG.preset for r in rungs] == [
+        "medium",
+        "medium",
+        "veryfast",
+        "veryfast",
+    ]
+    assert [r.denoise for r in rungs] == [True, True, False, False]
+
+
+def test_rung_denoise_comes_from_settings():
+    config = PipelineConfig.from_mapping(
+        {"rungs": [{"short_side": 240, "max_kbps": 150, "denoise": True}, (480, 600)]}
+    )
+    assert [r.denoise for r in choose_ladder(video(1920, 1080), config)] == [True, False]
+
+
 def test_unknown_setting_is_refused():
     with pytest.raises(ValueError, match="segment_length"):
         PipelineConfig.from_mapping({"segment_length": 6})

@@ -77,19 +77,11 @@
     shownMinutes = minutes;
   }
 
+  // The live picture plays in the same player as recordings, with the same controls and data
+  // saver; its own play button ("Watch the broadcast") is the only one.
   function setUpPlayer(node) {
     var video = node.querySelector("video[data-live]");
-    var button = node.querySelector("[data-live-play]");
-    var player = window.KotikanavaPlayer;
-    if (!video || !player) return;
-    player.attach(video);
-    if (!button) return;
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      player.play(video);
-    });
-    video.addEventListener("playing", function () { button.hidden = true; });
-    video.addEventListener("pause", function () { button.hidden = false; });
+    if (video && window.KotikanavaPlayer) window.KotikanavaPlayer.attach(video);
   }
 
   function setUp(node) {

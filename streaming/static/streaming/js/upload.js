@@ -1,31 +1,31 @@
 /*
- * Resumable chunked upload for the video library (plain JS, no framework).
+ * The video library's upload page: each chosen or dropped file goes to the server's tus endpoint
+ * through tus-js-client (vendor/tus-js-client, pinned in package-lock.json).
  *
- * Each file is declared to the server (a session), then sent in chunks with Content-Range.
- * A network error waits (1, 2, 4 ... 30 s, or until the browser is back online), asks the server
- * how much has arrived and continues from there. The session id is kept in localStorage under the
- * file's name, size and modification time, so choosing the same file after a reload continues it.
- * Files go one after another: on a weak link, parallel uploads only slow each other down.
+ * tus-js-client sends the file in chunks, waits and retries after a dropped connection (the
+ * delays come from the page), and keeps each upload's URL in localStorage under the file's
+ * fingerprint, so choosing the same file after a reload continues it. Files go one after
+ * another: on a weak link, parallel uploads only slow each other down. When the last byte lands
+ * the server makes the video and names its edit page in a response header.
  */
 (function () {
   'use strict';
 
   var form = document.getElementById('streaming-upload-form');
-  if (!form) {
+  if (!form || !window.tus) {
     return;
   }
-  var messages = JSON.parse(document.getElementById('streaming-upload-messages').textContent);
+  var config = JSON.parse(document.getElementById('streaming-upload-config').textContent);
+  var messages = config.messages;
   var input = document.getElementById('streaming-upload-files');
   var list = document.getElementById('streaming-upload-list');
   var template = document.getElementById('streaming-upload-item');
   var dropZone = document.querySelector('[data-upload-drop-zone]');
   var collection = document.getElementById('streaming-upload-collection');
   var csrfToken = form.querySelector('[name=csrfmiddlewaretoken]').value;
-  var STORE = 'kotikanava.uploads';
-  var MAX_DELAY = 30;
-  // HTTP 507: no room on the server's disk for the rest of the file (full, or an upload that was
-  // idle found its room taken by uploads moving now). What arrived is kept; "Try again" resumes.
-  var DISK_FULL = 507;
+  // HTTP 507: no room on the server's disk for the rest of the file; 429: the person's uploads
+  // already hold their share. What arrived is kept: staff read why, and "Try again" resumes.
+  var WAIT_FOR_PERSON = [429, 507];
   var queue = Promise.resolve();
   var active = 0;
 
@@ -37,38 +37,6 @@
       .replace(/%%/g, '%');
   }
 
-  function fileKey(file) {
-    return [file.name, file.size, file.lastModified].join('|');
-  }
-
-  function readStore() {
-    try {
-      return JSON.parse(window.localStorage.getItem(STORE)) || {};
-    } catch (error) {
-      return {};
-    }
-  }
-
-  function writeStore(store) {
-    try {
-      window.localStorage.setItem(STORE, JSON.stringify(store));
-    } catch (error) {
-      /* Private mode or full storage: uploads still work, only resuming after reload does not. */
-    }
-  }
-
-  function remember(file, session) {
-    var store = readStore();
-    store[fileKey(file)] = { url: session.url, saved: Date.now() };
-    writeStore(store);
-  }
-
-  function forget(file) {
-    var store = readStore();
-    delete store[fileKey(file)];
-    writeStore(store);
-  }
-
   function formatTime(seconds) {
     if (seconds >= 90) {
       return format(messages.minutes, { count: Math.round(seconds / 60) });
@@ -76,48 +44,30 @@
     return format(messages.seconds, { count: Math.max(1, Math.round(seconds)) });
   }
 
-  /* A request; resolves with {status, data} for any HTTP answer, rejects on network failure. */
-  function request(method, url, options) {
-    options = options || {};
-    return new Promise(function (resolve, reject) {
-      var xhr = new XMLHttpRequest();
-      xhr.open(method, url);
-      xhr.setRequestHeader('X-CSRFToken', csrfToken);
-      xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest');
-      Object.keys(options.headers || {}).forEach(function (name) {
-        xhr.setRequestHeader(name, options.headers[name]);
-      });
-      if (options.onProgress) {
-        xhr.upload.onprogress = function (event) {
-          options.onProgress(event.loaded);
-        };
-      }
-      xhr.onload = function () {
-        var data = {};
-        try {
-          data = JSON.parse(xhr.responseText || '{}');
-        } catch (error) {
-          data = {};
+  function statusOf(error) {
+    return error && error.originalResponse ? error.originalResponse.getStatus() : 0;
+  }
+
+  /* The server's own words (its JSON body's "error"), or a general one. */
+  function reasonOf(error) {
+    var response = error && error.originalResponse;
+    if (response) {
+      try {
+        var data = JSON.parse(response.getBody() || '{}');
+        if (data.error) {
+          return data.error;
         }
-        resolve({ status: xhr.status, data: data });
-      };
-      xhr.onerror = xhr.ontimeout = function () {
-        reject(new Error('network'));
-      };
-      xhr.onabort = function () {
-        reject(new Error('abort'));
-      };
-      if (options.xhrRef) {
-        options.xhrRef.current = xhr;
+      } catch (parseError) {
+        /* Not ours: a proxy's page. */
       }
-      xhr.send(options.body === undefined ? null : options.body);
-    });
+      return String(response.getStatus());
+    }
+    return messages.network;
   }
 
   function Upload(file) {
     this.file = file;
     this.cancelled = false;
-    this.xhr = { current: null };
     this.item = template.content.firstElementChild.cloneNode(true);
     this.bar = this.item.querySelector('[data-progress]');
     this.info = this.item.querySelector('[data-info]');
@@ -131,231 +81,122 @@
     this.retryButton.addEventListener('click', this.retry.bind(this));
     this.say(messages.waiting);
     list.appendChild(this.item);
+    this.tus = new window.tus.Upload(file, this.options());
   }
+
+  Upload.prototype.options = function () {
+    var self = this;
+    var metadata = { filename: this.file.name, filetype: this.file.type || '' };
+    if (collection) {
+      metadata.collection = collection.value;
+    }
+    return {
+      endpoint: config.endpoint,
+      chunkSize: config.chunkSize,
+      retryDelays: config.retryDelays,
+      metadata: metadata,
+      headers: { 'X-CSRFToken': csrfToken },
+      removeFingerprintOnSuccess: true,
+      onProgress: function (sent, total) {
+        self.showProgress(sent, total);
+      },
+      onShouldRetry: function (error, attempt, options) {
+        var status = statusOf(error);
+        var retry =
+          !self.cancelled &&
+          WAIT_FOR_PERSON.indexOf(status) === -1 &&
+          (status === 0 || status >= 500 || status === 409 || status === 423);
+        if (retry) {
+          var delay = options.retryDelays[attempt] || 0;
+          self.say(format(messages.retrying, { seconds: Math.round(delay / 1000) }));
+        }
+        return retry;
+      },
+      onError: function (error) {
+        self.settle();
+        if (!self.cancelled) {
+          self.fail(reasonOf(error));
+        }
+      },
+      onSuccess: function (payload) {
+        self.settle();
+        self.done(payload.lastResponse.getHeader(config.videoUrlHeader));
+      },
+    };
+  };
 
   Upload.prototype.say = function (text) {
     this.message.textContent = text;
   };
 
-  Upload.prototype.showProgress = function (sent) {
-    var size = this.file.size;
+  Upload.prototype.showProgress = function (sent, size) {
     var percent = Math.floor((sent / size) * 100);
     this.bar.value = percent;
     var text = format(messages.progress, { percent: percent });
     var elapsed = (Date.now() - this.startedAt) / 1000;
+    if (this.startOffset === null) {
+      this.startOffset = sent;
+    }
     var rate = (sent - this.startOffset) / elapsed;
     if (elapsed > 2 && rate > 0 && sent < size) {
       text += ', ' + format(messages.time_left, { time: formatTime((size - sent) / rate) });
     }
     this.info.textContent = text;
+    if (sent >= size) {
+      this.say(messages.finishing);
+    } else if (this.resuming) {
+      this.say(format(messages.resuming, { percent: Math.floor((this.startOffset / size) * 100) }));
+    } else {
+      this.say('');
+    }
   };
 
-  Upload.prototype.wait = function (attempt) {
+  /* Starts the upload; resolves when it has succeeded, failed or been cancelled. */
+  Upload.prototype.run = function () {
     var self = this;
-    var seconds = Math.min(MAX_DELAY, Math.pow(2, attempt));
-    self.say(format(messages.retrying, { seconds: seconds }));
-    return new Promise(function (resolve) {
-      var timer = window.setTimeout(done, seconds * 1000);
-      function done() {
-        window.clearTimeout(timer);
-        window.removeEventListener('online', done);
-        resolve();
-      }
-      window.addEventListener('online', done);
-    });
-  };
-
-  /* Ask the server where to continue; null if the session is gone. Retries on network errors. */
-  Upload.prototype.serverOffset = async function () {
-    for (var attempt = 0; !this.cancelled; attempt++) {
-      try {
-        var response = await request('GET', this.session.url);
-        if (response.status === 200) {
-          return response.data.offset;
-        }
-        if (response.status === 404 || response.status === 410) {
-          return null;
-        }
-      } catch (error) {
-        if (this.cancelled) {
-          return null;
-        }
-      }
-      await this.wait(attempt);
-    }
-    return null;
-  };
-
-  Upload.prototype.openSession = async function () {
-    var known = readStore()[fileKey(this.file)];
-    if (known) {
-      try {
-        var existing = await request('GET', known.url);
-        if (existing.status === 200 && existing.data.state === 'open') {
-          this.session = existing.data;
-          if (this.session.offset > 0) {
-            this.say(
-              format(messages.resuming, {
-                percent: Math.floor((this.session.offset / this.file.size) * 100),
-              }),
-            );
-          }
-          return true;
-        }
-      } catch (error) {
-        /* Fall through to a new session. */
-      }
-      forget(this.file);
-    }
-    var body = { filename: this.file.name, size: this.file.size };
-    if (collection) {
-      body.collection = collection.value;
-    }
-    var response = await request('POST', form.dataset.sessionsUrl, {
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (response.status !== 201) {
-      this.fail(response.data.error || String(response.status));
-      return false;
-    }
-    this.session = response.data;
-    remember(this.file, this.session);
-    return true;
-  };
-
-  Upload.prototype.run = async function () {
     active++;
     this.cancelButton.hidden = false;
     this.retryButton.hidden = true;
+    this.startedAt = Date.now();
+    this.startOffset = null;
     this.say(messages.starting);
-    try {
-      if (!(await this.openSession())) {
-        return;
-      }
-      if (this.session.offset === 0) {
-        this.say('');
-      }
-      var offset = this.session.offset;
-      this.startOffset = offset;
-      this.startedAt = Date.now();
-      this.showProgress(offset);
-      var attempt = 0;
-      while (!this.cancelled) {
-        if (offset >= this.file.size) {
-          var finished = await this.finish();
-          if (finished === true) {
-            return;
+    return new Promise(function (resolve) {
+      self.settle = function () {
+        self.settle = function () {};
+        active--;
+        resolve();
+      };
+      self.tus
+        .findPreviousUploads()
+        .then(function (previous) {
+          if (previous.length && !self.tus.url) {
+            self.tus.resumeFromPreviousUpload(previous[0]);
+            self.resuming = true;
           }
-          offset = finished;
-          continue;
-        }
-        var end = Math.min(offset + this.session.chunk_size, this.file.size);
-        var response;
-        try {
-          response = await this.sendChunk(offset, end);
-        } catch (error) {
-          if (this.cancelled) {
-            return;
-          }
-          await this.wait(attempt++);
-          offset = await this.serverOffset();
-          if (offset === null) {
-            this.expired();
-            return;
-          }
-          continue;
-        }
-        if (response.status === 200) {
-          offset = response.data.offset;
-          attempt = 0;
-          this.say('');
-        } else if (response.status === 409 && typeof response.data.offset === 'number') {
-          if (response.data.offset === offset) {
-            await this.wait(attempt++);
-          }
-          offset = response.data.offset;
-        } else if (response.status === DISK_FULL) {
-          // Waiting will not help: tell staff why; "Try again" resumes from what was kept.
-          this.fail(response.data.error || String(response.status));
-          return;
-        } else if (response.status >= 500 || response.status === 0) {
-          await this.wait(attempt++);
-          offset = await this.serverOffset();
-          if (offset === null) {
-            this.expired();
-            return;
-          }
-        } else if (response.status === 404 || response.status === 410) {
-          this.expired();
-          return;
-        } else {
-          this.fail(response.data.error || String(response.status));
-          return;
-        }
-        this.showProgress(offset);
-      }
-    } catch (error) {
-      if (!this.cancelled) {
-        this.fail(messages.network);
-      }
-    } finally {
-      active--;
-    }
-  };
-
-  Upload.prototype.sendChunk = function (start, end) {
-    var self = this;
-    return request('PUT', this.session.url, {
-      headers: {
-        'Content-Type': 'application/octet-stream',
-        'Content-Range': 'bytes ' + start + '-' + (end - 1) + '/' + this.file.size,
-      },
-      body: this.file.slice(start, end),
-      xhrRef: this.xhr,
-      onProgress: function (loaded) {
-        self.showProgress(start + Math.min(loaded, end - start));
-      },
+          self.tus.start();
+        })
+        .catch(function () {
+          self.tus.start();
+        });
     });
   };
 
-  /* true when the video exists, else the offset to continue from. */
-  Upload.prototype.finish = async function () {
-    this.say(messages.finishing);
-    for (var attempt = 0; !this.cancelled; attempt++) {
-      var response;
-      try {
-        response = await request('POST', this.session.finish_url);
-      } catch (error) {
-        await this.wait(attempt);
-        continue;
-      }
-      if (response.status === 201) {
-        this.done(response.data.video);
-        return true;
-      }
-      if (response.status === 409 && typeof response.data.offset === 'number') {
-        return response.data.offset;
-      }
-      if (response.status < 500 || response.status === DISK_FULL) {
-        this.fail(response.data.error || String(response.status));
-        return true;
-      }
-      await this.wait(attempt);
-    }
-    return true;
-  };
+  Upload.prototype.settle = function () {};
 
-  Upload.prototype.done = function (video) {
-    forget(this.file);
+  Upload.prototype.done = function (editUrl) {
     this.bar.value = 100;
     this.info.textContent = format(messages.progress, { percent: 100 });
     this.say(messages.done);
     this.item.classList.add('streaming-upload-item--done');
     this.cancelButton.hidden = true;
-    this.editLink.href = video.edit_url;
-    this.editLink.hidden = false;
-    this.editLink.setAttribute('aria-label', this.editLink.textContent.trim() + ': ' + video.title);
+    if (editUrl) {
+      this.editLink.href = editUrl;
+      this.editLink.hidden = false;
+      this.editLink.setAttribute(
+        'aria-label',
+        this.editLink.textContent.trim() + ': ' + this.file.name,
+      );
+    }
   };
 
   Upload.prototype.fail = function (error) {
@@ -363,11 +204,6 @@
     this.say(format(messages.failed, { error: error }));
     this.cancelButton.hidden = true;
     this.retryButton.hidden = false;
-  };
-
-  Upload.prototype.expired = function () {
-    forget(this.file);
-    this.fail(messages.network);
   };
 
   Upload.prototype.retry = function () {
@@ -378,16 +214,14 @@
 
   Upload.prototype.cancel = function () {
     this.cancelled = true;
-    if (this.xhr.current) {
-      this.xhr.current.abort();
-    }
-    if (this.session) {
-      request('DELETE', this.session.url).catch(function () {});
-    }
-    forget(this.file);
+    // Terminates the upload on the server (tus DELETE) and forgets it here.
+    this.tus.abort(Boolean(this.tus.url)).catch(function () {});
+    this.settle();
     this.cancelButton.hidden = true;
     this.info.textContent = '';
     this.say(messages.cancelled);
+    this.retryButton.hidden = true;
+    this.tus = new window.tus.Upload(this.file, this.options());
   };
 
   function enqueue(upload) {
@@ -401,6 +235,10 @@
       enqueue(new Upload(file));
     });
   }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+  });
 
   input.addEventListener('change', function () {
     addFiles(input.files);

@@ -1,4 +1,4 @@
-"""Validators shared by the apps' forms."""
+"""Validators shared by the forms of every app (streaming is the base the others build on)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +39,10 @@ def validate_file_name(value):
             ),
             code="bidi_control",
         )
+
+
+def add_validators(form, names, validator) -> None:
+    """Append `validator` to those of `names` the form has (Wagtail builds some fields itself)."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].validators.append(validator)

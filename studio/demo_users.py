@@ -1,4 +1,7 @@
-"""Demo accounts: an administrator, a staff member and an editor, sharing one generated password."""
+"""Demo accounts: an administrator, a staff member and an editor, sharing one generated password.
+
+They belong to the project's roles (studio.roles), so they are made here, by studio's `load_demo`.
+"""
 
 import os
 import secrets
