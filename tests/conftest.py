@@ -1,5 +1,6 @@
 """Settings every test shares: files in a temp dir, tasks run inline, fast password hashing."""
 
+import contextlib
 import os
 
 import pytest
@@ -14,6 +15,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
+
+
+def pytest_configure(config):
+    """The embedded SQLite runs in memory for tests, with production's patience for locks."""
+    from django.conf import settings
+    from django.db import connections
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["ENGINE"] = "tests.sqlite_shared_memory"
+        # Django's setup already made this thread's wrapper with the engine it read then.
+        with contextlib.suppress(AttributeError):
+            del connections["default"]
 
 
 @pytest.fixture(scope="session", autouse=True)
