@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -74,19 +75,54 @@ def send(client, session, seq: int, data: bytes, connection=CONNECTION, kind=WEB
     )
 
 
-@pytest.mark.django_db
-def test_only_the_host_and_editors_get_the_studio_and_may_send_chunks(spool_dir):
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    studio = reverse("live_sessions:studio", args=[session.pk])
+@dataclass
+class Studio:
+    """A scheduled session with a stream key, its host, and the host's logged-in client."""
 
-    page = logged_in(host).get(studio)
+    session: LiveSession
+    host: object
+    client: Client
+    spool_dir: Path
+
+    def send(self, seq: int, data: bytes, **options):
+        return send(self.client, self.session, seq, data, **options)
+
+    def folder(self, connection=CONNECTION) -> Path:
+        """Where the spool keeps one recording's chunks."""
+        return self.spool_dir / str(self.session.pk) / connection
+
+    def end_when_fed(self, chunk_count: int, archive_timeout: float = 90):
+        """The host presses End once the relay has fed every chunk; returns the archived video."""
+        fed = lambda: browser_spool.next_to_feed(self.folder()) == chunk_count  # noqa: E731
+        assert wait_until(fed, timeout=30), "the relay did not feed every chunk"
+        end = reverse("live_sessions:studio_end", args=[self.session.pk])
+        assert self.client.post(end).json()["ended"] is True
+        assert wait_until(
+            lambda: LiveSession.objects.get(pk=self.session.pk).state == LiveState.ARCHIVED,
+            timeout=archive_timeout,
+        )
+        self.session.refresh_from_db()
+        return self.session.video
+
+
+@pytest.fixture
+def studio(spool_dir) -> Studio:
+    host = member("ohjaaja", STAFF_GROUP)
+    return Studio(make_session(host=host), host, logged_in(host), spool_dir)
+
+
+@pytest.mark.django_db
+def test_only_the_host_and_editors_get_the_studio_and_may_send_chunks(studio, spool_dir):
+    session = studio.session
+    studio_url = reverse("live_sessions:studio", args=[session.pk])
+
+    page = studio.client.get(studio_url)
     assert page.status_code == 200
     assert b"data-live-studio" in page.content and b"live-studio.js" in page.content
-    assert logged_in(member("toimittaja", EDITORS_GROUP)).get(studio).status_code == 200
+    assert logged_in(member("toimittaja", EDITORS_GROUP)).get(studio_url).status_code == 200
 
     other = logged_in(member("toinen", STAFF_GROUP))
-    assert other.get(studio).status_code == 403
+    assert other.get(studio_url).status_code == 403
     assert send(other, session, 0, b"\x1a\x45\xdf\xa3").status_code == 403
     assert not spool_dir.exists(), "nothing of a refused chunk is stored"
     end = reverse("live_sessions:studio_end", args=[session.pk])
@@ -98,14 +134,13 @@ def test_only_the_host_and_editors_get_the_studio_and_may_send_chunks(spool_dir)
     edit = logged_in(member("toimittaja2", EDITORS_GROUP)).get(
         reverse("live_sessions:edit", args=[session.pk])
     )
-    assert studio.encode() in edit.content
+    assert studio_url.encode() in edit.content
 
 
 @pytest.mark.django_db
-def test_a_chunk_without_the_csrf_token_is_refused(spool_dir):
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host, enforce_csrf_checks=True)
+def test_a_chunk_without_the_csrf_token_is_refused(studio):
+    session = studio.session
+    client = logged_in(studio.host, enforce_csrf_checks=True)
     assert send(client, session, 0, b"data").status_code == 403
     page = client.get(reverse("live_sessions:studio", args=[session.pk]))
     token = page.cookies["csrftoken"].value
@@ -114,22 +149,17 @@ def test_a_chunk_without_the_csrf_token_is_refused(spool_dir):
 
 
 @pytest.mark.django_db
-def test_chunks_wait_for_a_missing_one_and_duplicates_are_ignored(spool_dir):
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host)
-    assert send(client, session, 0, b"a").json() == {"expected": 1, "duplicate": False}
-    assert send(client, session, 2, b"c").json() == {"expected": 1, "duplicate": False}
-    assert send(client, session, 2, b"c").json() == {"expected": 1, "duplicate": True}
-    assert send(client, session, 1, b"b").json() == {"expected": 3, "duplicate": False}
-    folder = spool_dir / str(session.pk) / CONNECTION
-    assert b"".join(p.read_bytes() for p in sorted(folder.glob("*.chunk"))) == b"abc"
+def test_chunks_wait_for_a_missing_one_and_duplicates_are_ignored(studio):
+    assert studio.send(0, b"a").json() == {"expected": 1, "duplicate": False}
+    assert studio.send(2, b"c").json() == {"expected": 1, "duplicate": False}
+    assert studio.send(2, b"c").json() == {"expected": 1, "duplicate": True}
+    assert studio.send(1, b"b").json() == {"expected": 3, "duplicate": False}
+    chunks = sorted(studio.folder().glob("*.chunk"))
+    assert b"".join(p.read_bytes() for p in chunks) == b"abc"
     # Not a recording format ffmpeg may open, a bad connection id, too far ahead: refused.
-    url = reverse("live_sessions:studio_chunk", args=[session.pk])
-    other = client.post(f"{url}?connection={CONNECTION}&seq=3", b"x", content_type="text/plain")
-    assert other.status_code == 415
-    assert send(client, session, 3, b"d", connection="../../etc").status_code == 400
-    assert send(client, session, 3 + browser_spool.REORDER_WINDOW, b"z").status_code == 409
+    assert studio.send(3, b"x", kind="text/plain").status_code == 415
+    assert studio.send(3, b"d", connection="../../etc").status_code == 400
+    assert studio.send(3 + browser_spool.REORDER_WINDOW, b"z").status_code == 409
 
 
 @pytest.mark.django_db
@@ -145,23 +175,28 @@ def test_the_relay_publishes_under_a_short_lived_signed_name_not_the_stream_key(
 live = pytest.mark.django_db(transaction=True)
 
 
-def one_second_chunks(recording) -> list[bytes]:
+@pytest.fixture
+def live_studio(packaging, ingest, migrated_db, settings, studio) -> Studio:
+    """`studio` with nginx-rtmp and the live packager running; a 2 s grace period, so a session
+    the host ends is archived at once."""
+    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 2
+    return studio
+
+
+def one_second_chunks(recording, seconds=CLIP_SECONDS) -> list[bytes]:
     """The recording cut into as many pieces as it has seconds, as MediaRecorder sends it."""
     data = recording.read_bytes()
-    size = -(-len(data) // CLIP_SECONDS)
+    size = -(-len(data) // seconds)
     chunks = [data[i : i + size] for i in range(0, len(data), size)]
-    assert len(chunks) == CLIP_SECONDS
+    assert len(chunks) == seconds
     return chunks
 
 
 @live
 def test_a_recording_sent_out_of_order_with_a_lost_chunk_becomes_a_gap_free_archive(
-    packaging, ingest, migrated_db, settings, spool_dir, recording
+    live_studio, recording
 ):
-    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 2
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host)
+    session = live_studio.session
     chunks = one_second_chunks(recording)
 
     # Sent at the browser's pace: 4 before 3, 5 twice, 7 lost on its first try.
@@ -170,55 +205,44 @@ def test_a_recording_sent_out_of_order_with_a_lost_chunk_becomes_a_gap_free_arch
     started = time.monotonic()
     for index, seq in enumerate(order):
         time.sleep(max(0.0, started + index * 0.9 - time.monotonic()))
-        answer = send(client, session, seq, chunks[seq])
+        answer = live_studio.send(seq, chunks[seq])
         assert answer.status_code == 200, answer.content
         answers[(index, seq)] = answer.json()
         if seq == 8:  # the answer names the lost chunk: the browser sends it again
             assert answer.json()["expected"] == 7
-            assert send(client, session, 7, chunks[7]).json()["expected"] == 9
+            assert live_studio.send(7, chunks[7]).json()["expected"] == 9
     assert answers[(3, 4)]["expected"] == 3
     assert answers[(6, 5)]["duplicate"] is True
 
-    master = Path(settings.MEDIA_ROOT) / session.media_prefix / "master.m3u8"
+    master = Path(django_settings.MEDIA_ROOT) / session.media_prefix / "master.m3u8"
     assert wait_until(master.exists, timeout=30), "no live master playlist"
     status = json.loads(Client().get(f"/live/{session.public_id}/status/").content)
     assert status["state"] == "live"
 
     # The host presses End: what was sent is relayed to its end, then the archive is made.
-    folder = spool_dir / str(session.pk) / CONNECTION
-    assert wait_until(lambda: browser_spool.next_to_feed(folder) == CLIP_SECONDS, timeout=30)
-    ended = client.post(reverse("live_sessions:studio_end", args=[session.pk]))
-    assert ended.json()["ended"] is True
-    assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=90
-    )
-    session.refresh_from_db()
-    video = session.video
+    video = live_studio.end_when_fed(CLIP_SECONDS)
     assert video.status == VideoStatus.READY
     # The relay sends the start again once the packager has joined: the archive holds every
     # second sent, in one run without a discontinuity.
     print(f"archive {video.duration:.2f} s of {CLIP_SECONDS} s sent")
     assert abs(video.duration - CLIP_SECONDS) <= 1.0, video.duration
-    top = sorted((Path(settings.MEDIA_ROOT) / video.output_prefix).glob("v*/index.m3u8"))[-1]
+    archive = Path(django_settings.MEDIA_ROOT) / video.output_prefix
+    top = sorted(archive.glob("v*/index.m3u8"))[-1]
     assert "#EXT-X-DISCONTINUITY" not in top.read_text()
     audio = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_name"]
-        + [
-            "-of",
-            "csv=p=0",
-            str(Path(settings.MEDIA_ROOT) / video.output_prefix / "audio" / "index.m3u8"),
-        ],
+        + ["-of", "csv=p=0", str(archive / "audio" / "index.m3u8")],
         capture_output=True,
         text=True,
     )
     assert "aac" in audio.stdout, audio.stderr
 
 
-def send_paced(client, session, chunks, connection, first_seq=0, kind=WEBM):
+def send_paced(studio: Studio, chunks, connection=CONNECTION, kind=WEBM):
     started = time.monotonic()
     for index, chunk in enumerate(chunks):
         time.sleep(max(0.0, started + index * 0.9 - time.monotonic()))
-        answer = send(client, session, first_seq + index, chunk, connection=connection, kind=kind)
+        answer = studio.send(index, chunk, connection=connection, kind=kind)
         assert answer.status_code == 200, answer.content
 
 
@@ -234,52 +258,36 @@ def safari_recording(tmp_path_factory) -> Path:
 
 
 @live
-def test_a_safari_style_mp4_recording_is_archived_whole(
-    packaging, ingest, migrated_db, settings, spool_dir, safari_recording
-):
-    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 2
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host)
-    send_paced(client, session, one_second_chunks(safari_recording), CONNECTION, kind="video/mp4")
-
-    folder = spool_dir / str(session.pk) / CONNECTION
-    assert wait_until(lambda: browser_spool.next_to_feed(folder) == CLIP_SECONDS, timeout=30)
-    assert client.post(reverse("live_sessions:studio_end", args=[session.pk])).json()["ended"]
-    assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=90
-    )
-    session.refresh_from_db()
-    assert session.video.status == VideoStatus.READY
-    assert abs(session.video.duration - CLIP_SECONDS) <= 1.0, session.video.duration
+def test_a_safari_style_mp4_recording_is_archived_whole(live_studio, safari_recording):
+    send_paced(live_studio, one_second_chunks(safari_recording), kind="video/mp4")
+    video = live_studio.end_when_fed(CLIP_SECONDS)
+    assert video.status == VideoStatus.READY
+    assert abs(video.duration - CLIP_SECONDS) <= 1.0, video.duration
 
 
 @live
 def test_a_host_who_comes_back_within_the_grace_period_continues_the_session(
-    packaging, ingest, migrated_db, settings, spool_dir, recording
+    live_studio, settings, recording
 ):
     from streaming.models import LiveRun
 
     settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 30
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host)
+    session = live_studio.session
     chunks = one_second_chunks(recording)
 
     # The tab is closed after six seconds: its chunks stop, and its relay closes the publish.
     first = "a" * 32
-    send_paced(client, session, chunks[:6], first)
+    send_paced(live_studio, chunks[:6], first)
     assert wait_until(
-        lambda: browser_spool.read_marker(spool_dir / str(session.pk) / first, "done"),
-        timeout=30,
+        lambda: browser_spool.read_marker(live_studio.folder(first), "done"), timeout=30
     )
-    late = send(client, session, 6, chunks[6], connection=first)
+    late = live_studio.send(6, chunks[6], connection=first)
     assert late.status_code == 410, "a closed recording is not continued"
     session.refresh_from_db()
     assert session.state == LiveState.LIVE, "the grace period holds the session"
 
     # The host reloads the studio: a new recording continues the same session as a new run.
-    send_paced(client, session, chunks, "b" * 32)
+    send_paced(live_studio, chunks, "b" * 32)
     assert wait_until(lambda: LiveRun.objects.filter(session=session).count() == 2, timeout=20)
     session.refresh_from_db()
     assert session.state == LiveState.LIVE
@@ -287,21 +295,18 @@ def test_a_host_who_comes_back_within_the_grace_period_continues_the_session(
 
 @live
 def test_a_browser_is_refused_while_an_rtmp_encoder_streams_to_the_session(
-    packaging, ingest, migrated_db, settings, spool_dir, recording
+    live_studio, ingest, recording
 ):
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    key = issue_key(session)
-    encoder = ingest.publish(key, seconds=30)
+    session = live_studio.session
+    encoder = ingest.publish(issue_key(session), seconds=30)
     assert wait_until(
         lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.LIVE, timeout=15
     )
-    client = logged_in(host)
     data = recording.read_bytes()
-    assert send(client, session, 0, data[:200_000]).status_code == 200
-    refused = lambda: send(client, session, 1, data[200_000:400_000]).status_code == 409  # noqa: E731
+    assert live_studio.send(0, data[:200_000]).status_code == 200
+    refused = lambda: live_studio.send(1, data[200_000:400_000]).status_code == 409  # noqa: E731
     assert wait_until(refused, timeout=10), "one source at a time"
-    assert send(client, session, 2, data[400_000:600_000]).json()["error"] == "busy"
+    assert live_studio.send(2, data[400_000:600_000]).json()["error"] == "busy"
     assert encoder.poll() is None, "the encoder keeps streaming"
 
 
@@ -372,17 +377,11 @@ LONG_SECONDS = int(os.environ.get("BROWSER_SESSION_SECONDS", "40"))
 
 @live
 def test_a_session_with_five_percent_failed_uploads_becomes_a_gap_free_archive_in_sync(
-    packaging, ingest, migrated_db, settings, spool_dir, long_recording
+    live_studio, long_recording
 ):
     """5 % of uploads fail on their first try; sent at twice the real pace (the server takes
     chunks as they come)."""
-    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 2
-    host = member("ohjaaja", STAFF_GROUP)
-    session = make_session(host=host)
-    client = logged_in(host)
-    data = long_recording.read_bytes()
-    size = -(-len(data) // LONG_SECONDS)
-    chunks = [data[i : i + size] for i in range(0, len(data), size)]
+    chunks = one_second_chunks(long_recording, LONG_SECONDS)
     order = lossy_order(len(chunks), every=20)
     assert sum(1 for _seq, arrives in order if not arrives) == len(chunks) // 20
 
@@ -390,17 +389,11 @@ def test_a_session_with_five_percent_failed_uploads_becomes_a_gap_free_archive_i
     for index, (seq, arrives) in enumerate(order):
         time.sleep(max(0.0, started + index * 0.5 - time.monotonic()))
         if arrives:
-            assert send(client, session, seq, chunks[seq]).status_code == 200
-    folder = spool_dir / str(session.pk) / CONNECTION
-    assert wait_until(lambda: browser_spool.next_to_feed(folder) == len(chunks), timeout=30)
-    assert client.post(reverse("live_sessions:studio_end", args=[session.pk])).json()["ended"]
-    assert wait_until(
-        lambda: LiveSession.objects.get(pk=session.pk).state == LiveState.ARCHIVED, timeout=120
-    )
-    session.refresh_from_db()
-    picture, sound = archive_timelines(session.video)
+            assert live_studio.send(seq, chunks[seq]).status_code == 200
+    video = live_studio.end_when_fed(len(chunks), archive_timeout=120)
+    picture, sound = archive_timelines(video)
     print(json.dumps({"sent_s": LONG_SECONDS, "picture": picture, "sound": sound}))
-    assert abs(session.video.duration - LONG_SECONDS) <= 1.0, session.video.duration
+    assert abs(video.duration - LONG_SECONDS) <= 1.0, video.duration
     assert picture["hole"] < 0.1 and sound["hole"] < 0.1, "no missing seconds"
     assert abs(picture["start"] - sound["start"]) <= 0.1, "sound starts with the picture"
     assert abs(picture["end"] - sound["end"]) <= 0.1, "and ends with it"
