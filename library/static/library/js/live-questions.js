@@ -2,11 +2,12 @@
 // as a plain post), counts the characters left (read out only when typing pauses), shows the
 // form while the state panel says "live", and refreshes the questions the host has approved.
 // Every text comes from the server; a question's text is only ever set as text, never as HTML.
+// Polls with streaming/js/poll-json.js, which the page loads first.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-session]");
   var section = document.querySelector("[data-live-questions]");
-  if (!root || !section || !window.fetch || !window.FormData) return;
+  if (!root || !section || !window.fetch || !window.FormData || !window.KotikanavaPoll) return;
 
   var form = section.querySelector("[data-question-form]");
   var field = form.querySelector("textarea");
@@ -17,9 +18,7 @@
   var approvedList = section.querySelector("[data-approved-list]");
   var POLL_MS = (parseFloat(root.dataset.pollSeconds) || 5) * 1000;
   var announceTimer = null;
-  var pollTimer = null;
   var busy = false;
-  var polling = false;
 
   function isLive() {
     var panel = root.querySelector("[data-live-state]");
@@ -108,42 +107,25 @@
     approved.hidden = !items.length;
   }
 
-  function poll() {
-    window.clearTimeout(pollTimer);
-    if (polling || !isLive()) return;
-    polling = true;
-    fetch(section.dataset.questionsUrl, {
-      credentials: "same-origin",
-      cache: "no-store",
-      headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    }).then(function (data) {
-      renderApproved(data.questions || []);
-    }).catch(function () {}).then(function () {
-      polling = false;
-      pollTimer = window.setTimeout(poll, document.hidden ? POLL_MS * 6 : POLL_MS);
-    });
-  }
+  // Only while live: once the session ends, polling stops until follow() sees it live again.
+  var poller = window.KotikanavaPoll.json(section.dataset.questionsUrl, {
+    ms: POLL_MS,
+    hiddenFactor: 6,
+    when: isLive,
+    render: function (data) { renderApproved(data.questions || []); }
+  });
 
   function follow() {
     var live = isLive();
     var wasHidden = section.hidden;
     section.hidden = !live;
-    if (live && wasHidden) poll();
+    if (live && wasHidden) poller.now();
   }
 
   field.addEventListener("input", updateCounter);
   form.addEventListener("submit", send);
   // live.js replaces the state panel when the state changes: follow it.
   new MutationObserver(follow).observe(root, { childList: true });
-  document.addEventListener("visibilitychange", function () {
-    if (!document.hidden) poll();
-  });
   follow();
-  if (isLive()) {
-    counter.textContent = counterText();
-    pollTimer = window.setTimeout(poll, POLL_MS);
-  }
+  if (isLive()) counter.textContent = counterText();
 })();

@@ -1,21 +1,20 @@
 // The host's list of clients' questions: polls the JSON every 2 s (a question should reach the
 // host within 3 s) and updates the list in place, so a button keeps its focus between polls.
 // The buttons post with fetch (they work as plain forms too). A question's text is only ever
-// set as text, never as HTML. Used by the admin questions page and the browser studio page.
+// set as text, never as HTML. Used by the admin questions page and the browser studio page,
+// which load poll-json.js first.
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("[data-live-questions-admin]"), setUp);
 
   function setUp(panel) {
-    if (!window.fetch || !window.FormData) return;
+    if (!window.fetch || !window.FormData || !window.KotikanavaPoll) return;
     var list = panel.querySelector("[data-questions-list]");
     var template = panel.querySelector("[data-question-template]");
     var summary = panel.querySelector("[data-questions-summary]");
     var empty = panel.querySelector("[data-questions-empty]");
     var POLL_MS = parseInt(panel.dataset.pollMs, 10) || 2000;
     var lang = document.documentElement.lang || "fi";
-    var timer = null;
-    var busy = false;
 
     function clock(iso) {
       var date = new Date(iso);
@@ -70,22 +69,11 @@
       setText(summary, data.summary);
     }
 
-    function poll() {
-      window.clearTimeout(timer);
-      if (busy) return;
-      busy = true;
-      fetch(panel.dataset.url, {
-        credentials: "same-origin",
-        cache: "no-store",
-        headers: { Accept: "application/json" }
-      }).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(render).catch(function () {}).then(function () {
-        busy = false;
-        timer = window.setTimeout(poll, document.hidden ? POLL_MS * 5 : POLL_MS);
-      });
-    }
+    var poller = window.KotikanavaPoll.json(panel.dataset.url, {
+      ms: POLL_MS,
+      hiddenFactor: 5,
+      render: render
+    });
 
     panel.addEventListener("submit", function (event) {
       var form = event.target.closest("[data-question-action]");
@@ -103,14 +91,10 @@
       }).then(function (result) {
         fill(item, result.question);
         item.focus();
-        poll();
+        poller.now();
       }).catch(function () {
         form.submit(); // let the server answer the plain way
       });
     });
-    document.addEventListener("visibilitychange", function () {
-      if (!document.hidden) poll();
-    });
-    timer = window.setTimeout(poll, POLL_MS);
   }
 })();
