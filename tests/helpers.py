@@ -1,4 +1,4 @@
-"""Small helpers shared by tests that run real processes: ports, polling, process groups."""
+"""Small helpers shared by tests: ports, polling, process groups, the Finnish of a message."""
 
 import contextlib
 import os
@@ -6,6 +6,15 @@ import signal
 import socket
 import subprocess
 import time
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+
+def fi(message: str) -> str:
+    """`message` as a Finnish user reads it (the assertions compare what the page shows)."""
+    with translation.override("fi"):
+        return gettext(message)
 
 
 def free_port() -> int:

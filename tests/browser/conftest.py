@@ -177,6 +177,31 @@ def server(demo, django_db_blocker):
     live.stop()
 
 
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on a Playwright page, one line each."""
+    # Evaluated through the DevTools protocol: a <script> tag would break the page's CSP.
+    page.evaluate(AXE_PATH.read_text())
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values: [
+            'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
+            resultTypes: ['violations']})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def log_in_to_admin(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through Wagtail's login form, as staff do."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
 class Tab:
     """A Playwright page that remembers every URL it requested."""
 
@@ -201,18 +226,7 @@ class Tab:
         ]
 
     def axe_violations(self):
-        # Evaluated through the DevTools protocol: a <script> tag would break the page's CSP.
-        self.page.evaluate(AXE_PATH.read_text())
-        result = self.page.evaluate(
-            """() => axe.run(document, {runOnly: {type: 'tag', values: [
-                'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
-                resultTypes: ['violations']})"""
-        )
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} -> "
-            + "; ".join(node["target"][0] for node in v["nodes"][:5])
-            for v in result["violations"]
-        ]
+        return axe_violations(self.page)
 
 
 @pytest.fixture(scope="module")

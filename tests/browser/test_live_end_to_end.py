@@ -26,8 +26,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from library.models import LiveRecordingPage
@@ -36,6 +35,7 @@ from streaming.live.events import session_archived
 from streaming.models import LiveSession, LiveState, VideoStatus
 from studio import roles
 from tests.browser.conftest import PORTRAIT, Tab
+from tests.helpers import fi
 from tests.library.tree import exercise_topic
 
 # The real ingest and packaging (imported: they live in another package's conftest).
@@ -108,11 +108,6 @@ def drafted():
     session_archived.connect(receiver, dispatch_uid="test_live_end_to_end")
     yield done
     session_archived.disconnect(dispatch_uid="test_live_end_to_end")
-
-
-def fi(message: str) -> str:
-    with translation.override("fi"):
-        return gettext(message)
 
 
 def first_segment_rung(urls: list[str]) -> str | None:

@@ -10,55 +10,18 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from streaming.models import LiveQuestion, LiveSession, LiveState
 from studio.roles import STAFF_GROUP
-from tests.browser.conftest import AXE_PATH, LANDSCAPE
+from tests.browser.conftest import LANDSCAPE, axe_violations, log_in_to_admin
+from tests.browser.test_live_end_to_end import WATCH_PAGE, _isolated_settings  # noqa: F401
+from tests.helpers import fi
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 QUESTION = "Voiko <b>tuolijumpan</b> tehdä myös seisten?"
 TARGET_SECONDS = 3.0
-
-WATCH_PAGE = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', (e) => {
-    window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`);
-});
-"""
-
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
-    """tests/browser/conftest.py leaves the settings to its module-wide demo; this test has no
-    demo, so it takes tests/conftest.py's per-test settings back (its own media, plain static)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STATE_DIR = tmp_path / "var"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-def fi(message: str) -> str:
-    with translation.override("fi"):
-        return gettext(message)
-
-
-def axe_violations(page) -> list[str]:
-    page.evaluate(AXE_PATH.read_text())
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: [
-            'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
-            resultTypes: ['violations']})"""
-    )
-    return [
-        f"{v['id']}: {v['help']} -> " + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in result["violations"]
-    ]
 
 
 def test_a_question_reaches_the_host_within_3_s_and_viewers_after_approval(
@@ -81,11 +44,7 @@ def test_a_question_reaches_the_host_within_3_s_and_viewers_after_approval(
     # The host, signed in, opens the session's questions page.
     host_context = browser.new_context(viewport=LANDSCAPE, locale="fi-FI")
     host_tab = host_context.new_page()
-    host_tab.goto(f"{live_server.url}/admin/login/")
-    host_tab.fill("input[name=username]", "ohjaaja")
-    host_tab.fill("input[name=password]", "salasana-123")
-    host_tab.click("button[type=submit]")
-    host_tab.wait_for_url(f"{live_server.url}/admin/")
+    log_in_to_admin(host_tab, live_server.url, "ohjaaja", "salasana-123")
     host_tab.goto(f"{live_server.url}/admin/live_sessions/questions/{session.pk}/")
     host_tab.locator("[data-questions-empty]").wait_for(state="visible")
 

@@ -11,18 +11,16 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
 
-from streaming.live.keys import issue_key
 from streaming.models import LiveSession, LiveState, VideoStatus
 from studio import roles
-from tests.browser.conftest import LANDSCAPE, PORTRAIT
+from tests.browser.conftest import LANDSCAPE, PORTRAIT, log_in_to_admin
 from tests.browser.test_live_end_to_end import PANEL, WATCH_PAGE, _isolated_settings  # noqa: F401
 from tests.conftest import CHROMIUM_ARGS
+from tests.helpers import fi
 from tests.library.tree import exercise_topic
 from tests.streaming.live.conftest import ingest, packaging  # noqa: F401
-from tests.streaming.live.test_browser_source import archive_timelines, timeline
+from tests.streaming.live.test_browser_source import archive_timelines, make_session, timeline
 from tests.streaming.live.test_ingest import wait_until
 from tests.users import PASSWORD, member
 
@@ -86,18 +84,19 @@ class FlakyUplink:
             route.continue_()
 
 
-def fi(message: str) -> str:
-    with translation.override("fi"):
-        return gettext(message)
+@pytest.fixture
+def hosted(migrated_db, settings, tmp_path):
+    """The host and their session starting now, with a stream key; a 3 s grace period."""
+    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 3
+    settings.KOTIKANAVA_LIVE_WORK_DIR = str(tmp_path / "work")
+    exercise_topic()
+    host = member("ohjaaja", roles.STAFF_GROUP)
+    return host, make_session(host=host)
 
 
 def log_in_to_studio(page, live_server, host, session, logged_in=False) -> None:
     if not logged_in:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", host.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/")
+        log_in_to_admin(page, live_server.url, host.username, PASSWORD)
     page.goto(f"{live_server.url}/admin/live_sessions/studio/{session.pk}/")
     page.wait_for_selector("[data-go-live]:not([disabled])", timeout=15_000)
 
@@ -119,16 +118,10 @@ def test_the_host_goes_live_from_the_studio_and_a_client_watches(
     browser,
     settings,
     tmp_path,
+    hosted,
 ):
-    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 3
     settings.KOTIKANAVA_LIVE_POLL_SECONDS = 1
-    settings.KOTIKANAVA_LIVE_WORK_DIR = str(tmp_path / "work")
-    exercise_topic()
-    host = member("ohjaaja", roles.STAFF_GROUP)
-    session = LiveSession.objects.create(
-        title="Tuolijumppa studiosta", starts_at=timezone.now(), planned_minutes=30, host=host
-    )
-    issue_key(session)
+    host, session = hosted
 
     studio_context = browser.new_context(viewport=LANDSCAPE, has_touch=True, locale="fi-FI")
     viewer_context = browser.new_context(viewport=PORTRAIT, has_touch=True, locale="fi-FI")
@@ -137,16 +130,10 @@ def test_the_host_goes_live_from_the_studio_and_a_client_watches(
         studio.add_init_script(WATCH_PAGE)
         uplink = FlakyUplink()
         studio.route("**/chunk/?*", uplink)
-        studio.goto(f"{live_server.url}/admin/login/")
-        studio.fill("input[name=username]", host.username)
-        studio.fill("input[name=password]", PASSWORD)
-        studio.click("button[type=submit]")
-        studio.wait_for_url("**/admin/")
-        studio.goto(f"{live_server.url}/admin/live_sessions/studio/{session.pk}/")
+        log_in_to_studio(studio, live_server, host, session)
 
         # The fake camera is previewed, its microphone moves the meter, the buttons are large.
         go_live = studio.locator("[data-go-live]")
-        studio.wait_for_selector("[data-go-live]:not([disabled])", timeout=15_000)
         studio.wait_for_function(
             "() => document.querySelector('[data-preview]').videoWidth > 0", timeout=10_000
         )
@@ -257,7 +244,7 @@ def test_the_bitrate_follows_the_uplink_and_a_second_tab_takes_over_without_a_br
     packaging,  # noqa: F811
     browser,
     settings,
-    tmp_path,
+    hosted,
 ):
     """The uplink is measured before going live and picks the recording bitrate; when it
     narrows, the studio says so in Finnish and lowers the bitrate with a new recorder; another
@@ -265,14 +252,7 @@ def test_the_bitrate_follows_the_uplink_and_a_second_tab_takes_over_without_a_br
     publish throughout: one publisher, one packager run, no discontinuity."""
     from streaming.models import LivePublisher, LiveRun
 
-    settings.KOTIKANAVA_LIVE_GRACE_SECONDS = 3
-    settings.KOTIKANAVA_LIVE_WORK_DIR = str(tmp_path / "work")
-    exercise_topic()
-    host = member("ohjaaja", roles.STAFF_GROUP)
-    session = LiveSession.objects.create(
-        title="Kahvila", starts_at=timezone.now(), planned_minutes=30, host=host
-    )
-    issue_key(session)
+    host, session = hosted
     context = browser.new_context(viewport=LANDSCAPE, locale="fi-FI")
     try:
         first = context.new_page()

@@ -8,16 +8,9 @@ import pytest
 
 from library.models import ExercisePage
 from streaming.models import Video
+from tests.browser.conftest import log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.slow]
-
-
-def _log_in(tab):
-    tab.open("/admin/login/")
-    tab.page.fill("input[name=username]", "admin")
-    tab.page.fill("input[name=password]", "browser-tests")
-    tab.page.click("button[type=submit]")
-    tab.page.wait_for_url("**/admin/")
 
 
 def test_trimmed_video_plays_from_the_cut(open_tab, demo):
@@ -26,7 +19,7 @@ def test_trimmed_video_plays_from_the_cut(open_tab, demo):
     full_prefix = video.media_prefix
 
     admin = open_tab()
-    _log_in(admin)
+    log_in_to_admin(admin.page, admin.base_url, "admin", "browser-tests")
     admin.open(f"/admin/videos/trim/{video.pk}/")
     page = admin.page
     # The preview plays the whole recording through hls.js (under the admin's CSP).

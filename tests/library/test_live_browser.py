@@ -11,12 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from library.models import LiveRecordingPage
 from streaming.models import LiveRun, LiveSession, LiveState, Video
-from tests.browser.conftest import AXE_PATH, LANDSCAPE
+from tests.browser.conftest import LANDSCAPE, axe_violations
+from tests.helpers import fi
 from tests.library.tree import exercise_showing, exercise_topic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,21 +59,6 @@ def write_live_output(folder: Path, seconds: int = 12) -> None:
         timeout=30,
     )
     (folder / "master.m3u8").write_text(MASTER)
-
-
-def fi(message: str) -> str:
-    with translation.override("fi"):
-        return gettext(message)
-
-
-def axe_violations(page) -> list[str]:
-    page.evaluate(AXE_PATH.read_text())
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: [
-            'wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
-            resultTypes: ['violations']})"""
-    )
-    return [f"{v['id']}: {v['help']}" for v in result["violations"]]
 
 
 def set_state(session: LiveSession, state: str, **values) -> None:

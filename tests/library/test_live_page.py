@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext
 
 from library.live.schedule import HELSINKI, session_time
 from library.models import LiveRecordingPage
@@ -19,6 +18,7 @@ from streaming.models import (
     LiveVisibility,
     Video,
 )
+from tests.helpers import fi
 from tests.library.tree import exercise_showing, exercise_topic
 from tests.users import member
 
@@ -50,11 +50,6 @@ def html_of(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-def fi(message: str) -> str:
-    with translation.override("fi"):
-        return gettext(message)
 
 
 @pytest.fixture

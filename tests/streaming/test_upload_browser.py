@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from streaming.models import UploadSession, Video, VideoStatus
 from studio.roles import STAFF_GROUP
+from tests.browser.conftest import log_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +34,7 @@ def upload_page(page, live_server, staff, settings, tmp_path):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}
     }
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "hoitaja")
-    page.fill("input[name=password]", "salasana-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in_to_admin(page, live_server.url, "hoitaja", "salasana-123")
     page.goto(f"{live_server.url}/admin/videos/new/")
     return page
 
