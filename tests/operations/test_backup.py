@@ -12,12 +12,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.core.files import File
 from django.db import connection
 
-from streaming.jobs import run_processing
-from streaming.models import Video, VideoStatus
+from streaming.models import Video
 from tests.streaming.clips import make_clip
+from tests.streaming.processed import processed_video
 from tests.streaming.s3 import ACCESS, S3Server
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -68,15 +67,8 @@ def run(script: str, *args: str, **env: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def processed_video(tmp_path) -> Video:
-    clip = make_clip(tmp_path / "clip.mp4", seconds=2)
-    video = Video(title="Aamujumppa")
-    with clip.open("rb") as handle:
-        video.original.save("aamujumppa.mp4", File(handle))
-    run_processing(video)
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY, video.error_detail
-    return video
+def processed_clip(tmp_path) -> Video:
+    return processed_video(make_clip(tmp_path / "clip.mp4", seconds=2), "Aamujumppa")
 
 
 def assert_app_finds_it_playable(video: Video, **env: str) -> None:
@@ -98,7 +90,7 @@ def assert_app_finds_it_playable(video: Video, **env: str) -> None:
 def test_backup_restores_into_a_new_database_and_folder_with_the_video_playable(
     migrated_db, settings, tmp_path, fresh_database
 ):
-    video = processed_video(tmp_path)
+    video = processed_clip(tmp_path)
     backup = tmp_path / "backup"
 
     run(
@@ -131,7 +123,7 @@ def test_backup_of_an_s3_bucket_restores_into_a_new_bucket(
         for bucket in (source, target):
             s3.client.create_bucket(Bucket=bucket)
         settings.STORAGES = {**settings.STORAGES, "default": s3.storage_settings(source)}
-        video = processed_video(tmp_path)
+        video = processed_clip(tmp_path)
         s3_env = {
             "KOTIKANAVA_S3_ENDPOINT_URL": s3.endpoint,
             "KOTIKANAVA_S3_REGION": "us-east-1",

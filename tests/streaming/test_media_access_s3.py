@@ -7,13 +7,12 @@ import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.files import File
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from streaming.jobs import run_processing
-from streaming.models import Video, VideoStatus
+from streaming.models import Video
 from tests.library.tree import exercise_showing
+from tests.streaming.processed import processed_video
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -25,13 +24,7 @@ def _signed_url_seconds(settings):
 
 @pytest.fixture
 def video(bucket, recording) -> Video:
-    video = Video(title="Tuolijumppa")
-    with recording.open("rb") as handle:
-        video.original.save("tuolijumppa.mp4", File(handle))
-    run_processing(video)
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY, video.error_detail
-    return video
+    return processed_video(recording, "Tuolijumppa")
 
 
 def fetch(url: str) -> tuple[int, bytes]:

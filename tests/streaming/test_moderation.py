@@ -5,15 +5,14 @@ the admin form, and the client's page and the served master playlist are read as
 """
 
 import pytest
-from django.core.files import File
 from django.test import Client
 from django.urls import reverse
 
-from streaming.jobs import run_processing
 from streaming.models import Caption, Video, VideoStatus
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.library.tree import exercise_showing
 from tests.streaming.captions import SRT, edit, srt
+from tests.streaming.processed import processed_video
 from tests.users import member
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -38,13 +37,7 @@ def uploader():
 @pytest.fixture
 def video(recording, uploader) -> Video:
     """The staff member's own upload: staff change only their own videos."""
-    video = Video(title="Hartiajumppa", uploaded_by=uploader)
-    with recording.open("rb") as handle:
-        video.original.save("hartiajumppa.mp4", File(handle))
-    run_processing(video)
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY
-    return video
+    return processed_video(recording, "Hartiajumppa", uploaded_by=uploader)
 
 
 @pytest.fixture

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from streaming.jobs import run_processing
 from streaming.models import UploadSession, Video, VideoStatus
 from streaming.uploads import part_path
 from studio.roles import EDITORS_GROUP
+from tests.streaming.processed import processed_video
 from tests.users import logged_in_in_english, member
 
 
@@ -24,12 +23,7 @@ def on_disk(name: str) -> Path:
 
 
 def processed(recording, days_ago: float) -> Video:
-    video = Video(title="Tuolijumppa")
-    with recording.open("rb") as handle:
-        video.original.save("tuolijumppa.mp4", File(handle))
-    run_processing(video)
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY, video.error_detail
+    video = processed_video(recording, "Tuolijumppa")
     Video.objects.filter(pk=video.pk).update(processed_at=timezone.now() - timedelta(days=days_ago))
     return video
 

@@ -17,6 +17,7 @@ from streaming.jobs import run_processing
 from streaming.models import Caption, Video, VideoStatus
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.streaming.captions import SRT, edit, srt
+from tests.streaming.processed import processed_video
 from tests.users import member
 
 VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHei.\n"
@@ -44,14 +45,7 @@ def editor_client(db):
 @pytest.fixture
 def published(staff_member, recording) -> Video:
     """Uploaded by the staff member, who may therefore change it (Wagtail's ownership)."""
-    video = Video(title="Hartiajumppa", uploaded_by=staff_member)
-    with recording.open("rb") as handle:
-        video.original.save("hartiajumppa.mp4", File(handle), save=False)
-    video.save()
-    run_processing(video)
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY
-    return video
+    return processed_video(recording, "Hartiajumppa", uploaded_by=staff_member)
 
 
 def read(name: str) -> str:
