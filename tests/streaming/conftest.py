@@ -38,6 +38,15 @@ def staff(db):
 
 
 @pytest.fixture
+def worker_log(tmp_path):
+    """The task workers' output, shown (as captured teardown output) when the test fails."""
+    path = tmp_path / "worker.log"
+    with path.open("w") as log:
+        yield log
+    print(path.read_text()[-6000:])
+
+
+@pytest.fixture
 def upload_settings(settings, tmp_path):
     """Uploads in a temporary folder in small chunks; tasks are recorded, not run."""
     settings.KOTIKANAVA_UPLOAD_DIR = tmp_path / "uploads"

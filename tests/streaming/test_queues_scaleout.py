@@ -52,15 +52,6 @@ def on_rq(settings) -> datetime:
     return timezone.now()
 
 
-@pytest.fixture
-def worker_log(tmp_path):
-    """The workers' output, shown (as captured teardown output) when the test fails."""
-    path = tmp_path / "worker.log"
-    with path.open("w") as log:
-        yield log
-    print(path.read_text()[-6000:])
-
-
 def uploaded(source: Path, title: str) -> Video:
     video = Video(title=title)
     with source.open("rb") as handle:

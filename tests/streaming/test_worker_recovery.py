@@ -87,15 +87,6 @@ def long_video(tmp_path, since) -> Video:
     return video
 
 
-@pytest.fixture
-def worker_log(tmp_path):
-    """The workers' output, shown (as captured teardown output) when the test fails."""
-    path = tmp_path / "worker.log"
-    with path.open("w") as log:
-        yield log
-    print(path.read_text()[-4000:])
-
-
 def kill_mid_transcode(kind: str, video: Video, log, work_dir: Path) -> None:
     worker = start(kind, log, work_dir)
     try:
