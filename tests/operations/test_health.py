@@ -1,7 +1,6 @@
 """/health/: every part of the installation named in the answer, a broken one by its name."""
 
 import json
-import subprocess
 
 import pytest
 from redis import Redis
@@ -9,6 +8,7 @@ from redis import Redis
 from streaming.live import nginx
 from tests.helpers import free_port, stop_group, wait_for
 from tests.operations.tasks import write_greeting
+from tests.streaming.live.conftest import start_ingest_server
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -99,14 +99,7 @@ def test_ingest_is_checked_with_an_rtmp_handshake(client, settings, tmp_path):
     assert list(failing(answer)) == ["Ingest()"]
 
     config = nginx.config_from_settings(state_dir=tmp_path / "ingest")
-    nginx.write(config)
-    server = subprocess.Popen(
-        nginx.command(config),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_ingest_server(config)
     try:
         wait_for(lambda: health(client)[0].status_code == 200, 10, "the ingest to answer")
         assert health(client)[1]["Ingest()"] == "OK"

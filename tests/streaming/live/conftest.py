@@ -24,6 +24,18 @@ def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 5) -> 
     raise RuntimeError("nginx did not listen in time")
 
 
+def start_ingest_server(config: nginx.IngestConfig) -> subprocess.Popen:
+    """nginx-rtmp with `config` written out, quiet, in its own process group (`stop_group`)."""
+    nginx.write(config)
+    return subprocess.Popen(
+        nginx.command(config),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 class Ingest:
     """The running server: its RTMP base URL and helpers to start ffmpeg against it."""
 
@@ -74,14 +86,7 @@ def ingest(live_server, tmp_path):
         port=free_port(),
         callback_url=callback_url,
     )
-    nginx.write(config)
-    server = subprocess.Popen(
-        nginx.command(config),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_ingest_server(config)
     running = Ingest(config.port, tmp_path)
     running.server = server
     try:
