@@ -53,6 +53,7 @@ from streaming.versions import (
     publish_or_hold,
     reserve_prefix,
     store,
+    store_captions_over,
 )
 from streaming.workdir import work_dir
 
@@ -311,20 +312,14 @@ def _build_full(video: Video):
     version, with the captions as staff wrote them."""
     full = full_length(video)
     prefix = reserve_prefix(video.pk)
-    stored = []
-    try:
-        with tempfile.TemporaryDirectory(prefix=f"full-{video.pk}-", dir=work_dir()) as tmp:
-            work = Path(tmp)
-            out = work / "out"
-            out.mkdir()
-            tracks = write_captions(out, caption_inputs(video, work), full.duration)
-            for path in sorted(p for p in out.rglob("*") if p.is_file()):
-                stored.append(store(prefix + path.relative_to(out).as_posix(), path))
-        master = playlists.relink_master(full.master, relative_to(full.prefix, prefix), tracks)
-        stored.append(_store_text(prefix + MASTER, master))
-    except BaseException:
-        delete_files(stored)
-        raise
+    stored, master = store_captions_over(
+        video,
+        prefix,
+        full.prefix,
+        full.master,
+        lambda work: caption_inputs(video, work),
+        full.duration,
+    )
     manifest = {
         "files": _source_files(video.output_manifest.get("files", []), full) + stored,
         "variants": full.variants,
@@ -333,13 +328,6 @@ def _build_full(video: Video):
         "captions": caption_tracks(master),
     }
     return prefix, manifest, {"duration": full.duration}
-
-
-def _store_text(name: str, text: str) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".m3u8", dir=work_dir()) as handle:
-        handle.write(text)
-        handle.flush()
-        return store(name, Path(handle.name))
 
 
 def _length(measured: playlists.Measured | None) -> float:

@@ -5,7 +5,6 @@ it, so segments can be cached for ever; the video switches to a new version only
 file of it is stored, and the files the old version alone used are deleted afterwards.
 """
 
-import posixpath
 import re
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ from streaming.models import Video, VideoStatus
 from streaming.pipeline import playlists
 from streaming.pipeline.download import DOWNLOAD
 from streaming.pipeline.run import CAPTIONS_DIR, MASTER, CaptionInput, Result, write_captions
+from streaming.pipeline.trim_playlists import relative_to
 
 # Two caption edits saved at the same moment: the loser rebuilds on the winner's version.
 CAPTION_PUBLISH_ATTEMPTS = 3
@@ -127,32 +127,48 @@ def publish_captions(video_id: int) -> bool:
     raise RuntimeError(f"video {video_id} kept changing while its captions were published")
 
 
+def store_captions_over(
+    video: Video, prefix: str, ladder_prefix: str, ladder_master: str, captions, duration: float
+) -> tuple[list[str], str]:
+    """Store under `prefix` the `captions(workdir)` files and a master over the ladder stored
+    under `ladder_prefix` (by relative URI: no media is copied). Returns the names stored and
+    the master; what was stored is deleted again if a step fails."""
+    stored = []
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"captions-{video.pk}-", dir=work_dir()) as tmp:
+            workdir = Path(tmp)
+            out = workdir / "out"
+            out.mkdir()
+            tracks = write_captions(out, captions(workdir), duration)
+            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+                stored.append(store(prefix + path.relative_to(out).as_posix(), path))
+        rebase = relative_to(ladder_prefix, prefix)
+        master = playlists.relink_master(ladder_master, rebase, tracks)
+        stored.append(_store_bytes(prefix + MASTER, master.encode("utf-8")))
+    except BaseException:
+        delete_files(stored)
+        raise
+    return stored, master
+
+
 def _try_publish_captions(video: Video) -> bool:
     old_prefix = video.output_prefix
     prefix = reserve_prefix(video.pk)
     with default_storage.open(old_prefix + MASTER, "rb") as handle:
         old_master = handle.read().decode("utf-8")
 
-    def rebase(uri: str) -> str:
-        return posixpath.relpath(posixpath.normpath(old_prefix + uri), prefix)
-
-    stored = []
-    with tempfile.TemporaryDirectory(prefix=f"captions-{video.pk}-", dir=work_dir()) as tmp:
-        workdir = Path(tmp)
-        out = workdir / "out"
-        out.mkdir()
-        captions = caption_inputs(video, workdir)
+    def captions(workdir: Path) -> list[CaptionInput]:
+        found = caption_inputs(video, workdir)
         if video.output_manifest.get("trim"):
             # Staff edit captions on the whole recording's timeline (see streaming.trim).
             from streaming.trim import shift_caption_inputs, trim_range
 
-            captions = shift_caption_inputs(captions, *trim_range(video))
-        tracks = write_captions(out, captions, video.duration or 0)
-        for path in sorted(p for p in out.rglob("*") if p.is_file()):
-            stored.append(store(prefix + str(path.relative_to(out)), path))
-    master = playlists.relink_master(old_master, rebase, tracks)
-    stored.append(_store_bytes(prefix + MASTER, master.encode("utf-8")))
+            found = shift_caption_inputs(found, *trim_range(video))
+        return found
 
+    stored, master = store_captions_over(
+        video, prefix, old_prefix, old_master, captions, video.duration or 0
+    )
     own_files = {old_prefix + MASTER}
     kept = [
         name
