@@ -134,7 +134,12 @@ def test_full_screen_button_shows_the_player_full_screen(open_tab, demo):
     tab.page.wait_for_function(
         "() => document.fullscreenElement === document.querySelector('.player')", timeout=5_000
     )
-    assert full.inner_text().strip() == full.get_attribute("data-label-exit")
+    # The label follows the fullscreenchange event, which comes a frame after the element is set.
+    tab.page.wait_for_function(
+        "() => { const b = document.querySelector('[data-control=fullscreen]');"
+        " return b.innerText.trim() === b.dataset.labelExit; }",
+        timeout=5_000,
+    )
     tab.page.evaluate("() => document.exitFullscreen()")
 
 
@@ -150,9 +155,15 @@ def test_play_before_hls_js_arrives_waits_for_it(open_tab, demo):
     assert status.inner_text() == tab.page.locator(".player-controls").get_attribute(
         "data-starting"
     )
-    tab.page.wait_for_timeout(500)
-    # Not the progressive MP4 (init segments of the ladder, warmed when idle, may come).
-    assert not any(url.endswith("download.mp4") for url in tab.requests)
+    # While hls.js is on its way, the lowest rung's playlists and init segments come (then
+    # hls.js starts with the first segment); no segment yet, and not the progressive MP4.
+    tab.page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.endsWith('/init.mp4') && e.responseEnd > 0).length >= 2"
+    )
+    started = [url.split("/")[-2] for url in tab.requests if url.endswith("/init.mp4")]
+    assert sorted(set(started)) == ["audio", "v234"], started
+    assert not any(url.endswith((".m4s", "download.mp4")) for url in tab.requests)
     assert tab.page.locator("video").evaluate("v => v.paused")
     for route in held:
         route.continue_()
@@ -160,6 +171,44 @@ def test_play_before_hls_js_arrives_waits_for_it(open_tab, demo):
     assert any(url.endswith(".m4s") for url in tab.requests)
     assert not any(url.endswith("download.mp4") for url in tab.requests)
     assert status.inner_text() == ""
+
+
+# What hls.js asks for once play is pressed, as (file, bytes over the network) after the mark.
+AFTER_PLAY = """(pressed) => performance.getEntriesByType('resource')
+    .filter((e) => e.startTime >= pressed && e.name.includes('/media/'))
+    .map((e) => [e.name.split('/').slice(-2).join('/'), e.transferSize])"""
+
+
+@pytest.mark.parametrize(("mode", "rungs"), [("auto", ["audio", "v234"]), ("audio", ["audio"])])
+def test_play_starts_with_segments_and_nothing_of_them_comes_before(open_tab, demo, mode, rungs):
+    # The service worker's own fetches are out of the page's sight (and its HTTP cache's timing).
+    tab = open_tab(service_workers="block")
+    tab.page.context.add_init_script(f"localStorage.setItem('kotikanava.player.mode', '{mode}')")
+    tab.open(demo["fi"]["exercise"])
+    page = tab.page
+    page.wait_for_function("() => !!document.querySelector('video').hlsPlayer", timeout=15_000)
+    page.wait_for_function(
+        "(count) => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.endsWith('/init.mp4') && e.responseEnd > 0).length >= count",
+        arg=len(rungs),
+    )
+    page.wait_for_timeout(1500)  # time enough for hls.js to start loading, were it to
+    warmed = sorted({url.split("/")[-2] for url in tab.requests if url.endswith("/init.mp4")})
+    assert warmed == rungs
+    assert not [url for url in tab.requests if url.endswith((".m4s", "download.mp4"))]
+
+    page.locator("video").evaluate("v => { v.muted = true; }")
+    pressed = page.evaluate("() => performance.now()")
+    _control(tab, "play").click()
+    _wait_time(tab, 1)
+    after = page.evaluate(AFTER_PLAY, pressed)
+    starting = [(name, size) for name, size in after if name.split("/")[0] in rungs]
+    # The starting rung's playlists and init segments come from the browser's cache: over the
+    # network, play costs only segments (a round trip each saved on a weak link).
+    assert [name for name, size in starting if size and not name.endswith(".m4s")] == []
+    assert any(name.endswith(".m4s") and size for name, size in starting), after
+    if mode == "audio":
+        assert not [name for name, _ in after if VIDEO_SEGMENT.search("/" + name)]
 
 
 def test_data_saver_plays_sound_only_and_is_remembered(open_tab, demo):

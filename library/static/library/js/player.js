@@ -107,23 +107,29 @@
   // playback starts with: the playlists and init segments of the lowest rung and its sound (or
   // of the sound alone when saving data), a few kB at low priority. On a 400 ms round trip each
   // of those is a round trip saved after play, so the first request then is the first segment.
+  // Play pressed before hls.js has arrived warms at once, while hls.js (160 kB) downloads, so
+  // hls.js finds them there instead of asking for them one after another (the browser makes a
+  // request for a URL already on its way wait for that answer, so nothing comes twice).
   // Segments themselves are never fetched before play. Live playlists change: not for live.
-  function fetchLow(url) {
-    return window.fetch(url, { credentials: "same-origin", priority: "low" }).then(function (r) {
+  function fetchWarm(url, priority) {
+    return window.fetch(url, { credentials: "same-origin", priority: priority }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r;
     });
   }
 
-  function warmPlaylist(url) {
-    return fetchLow(url).then(function (response) { return response.text(); }).then(function (text) {
+  function warmPlaylist(url, priority) {
+    return fetchWarm(url, priority).then(function (r) { return r.text(); }).then(function (text) {
       var map = /#EXT-X-MAP:URI="([^"]+)"/.exec(text);
-      if (map) return fetchLow(new URL(map[1], url).href).then(function (r) { return r.blob(); });
+      if (!map) return;
+      return fetchWarm(new URL(map[1], url).href, priority).then(function (r) { return r.blob(); });
     });
   }
 
-  function warmUp(element) {
-    if (element.warmed || element.playRequested || !element.dataset.hlsSrc) return;
+  // `pressed`: play was pressed before hls.js arrived, the warm-up is on the way to the picture.
+  function warmUp(element, pressed) {
+    if (element.warmed || element.hlsPlayer || !element.dataset.hlsSrc) return;
+    if (element.playRequested && !pressed) return;
     if ("live" in element.dataset || !untouched(element)) return;
     element.warmed = true;
     var mode = modeOf(element);
@@ -132,7 +138,9 @@
       var urls = [];
       if (mode === "audio" && ladder.audio) urls.push(ladder.audio.url);
       else if (lowest) urls.push(lowest.url, ladder.groups[lowest.audioGroup]);
-      urls.forEach(function (url) { if (url) settle(warmPlaylist(url)); });
+      urls.forEach(function (url) {
+        if (url) settle(warmPlaylist(url, pressed ? "auto" : "low"));
+      });
     }, function () {});
   }
 
@@ -219,7 +227,11 @@
       timelineController: null,
       enableWebVTT: false,
       enableIMSC1: false,
-      enableCEA708Captions: false
+      enableCEA708Captions: false,
+      // No interstitials are ever scheduled here. hls.js 1.6's interstitials controller starts
+      // loading segments as soon as it sees a media playlist, autoStartLoad or not: with the
+      // data saver's audio playlist as the source that was 20 s of sound fetched before play.
+      interstitialsController: null
     });
     element.hlsPlayer = hls;
     hls.kotikanavaUrl = url;
@@ -307,8 +319,11 @@
   function play(element) {
     var controls = element.kotikanavaControls;
     var ready = element.hlsPlayer || !hasMse || !element.dataset.hlsSrc;
+    if (!ready) {
+      if (controls) controls.starting();
+      if (window.fetch) warmUp(element, true);
+    }
     element.playRequested = true;
-    if (controls && !ready) controls.starting();
     return prepare(element).then(function () {
       settle(element.play());
     });
