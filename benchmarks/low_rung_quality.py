@@ -112,7 +112,7 @@ def quality_table(work: Path, seconds: int, config: PipelineConfig) -> None:
     info = probe(source, config)
     rows = []
     for rung in (r for r in choose_ladder(info, config) if r.name in LOW_RUNGS):
-        fast = replace(rung, preset="veryfast", denoise=False)
+        fast = replace(rung, preset="veryfast", denoise=False, x264_params="")
         slow = replace(rung, preset=rung.preset or LOW_RUNG_PRESET)
         runs = [(fast, config.crf, 1.0)]
         runs += [(slow, config.crf + step, share) for step, share in SWEEP]
@@ -153,7 +153,8 @@ def ladder_table(work: Path, config: PipelineConfig) -> None:
     source = make_clip(work / "camera-720p-60s.mp4", 60, "1280x720", "camera")
     info = probe(source, config)
     before = replace(
-        config, rungs=tuple(replace(r, preset="", denoise=False) for r in config.rungs)
+        config,
+        rungs=tuple(replace(r, preset="", denoise=False, x264_params="") for r in config.rungs),
     )
     out = work / "ladder"
     rows, costs = [], []

@@ -110,7 +110,7 @@ def main(seconds: int = 44) -> None:
 
         pt_bytes, pt_ssim, pt_cpu = peertube[23]
         our_bytes, our_ssim, our_cpu = ours[config.crf]
-        preset = rung.preset or config.preset
+        preset = f"{rung.preset or config.preset} {rung.x264_params}".strip()
         pt_control = f"CRF 23, cap {cap:.0f}k, buf {2 * cap:.0f}k, GOP 2 s"
 
         def row(label, preset, control, size, quality, cpu):

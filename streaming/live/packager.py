@@ -77,8 +77,10 @@ def live_rungs(info: MediaInfo, config: PipelineConfig) -> list[Rung]:
 def live_video_options(rung: Rung, config: PipelineConfig) -> dict:
     """The recordings' capped CRF and segment-aligned keyframes, tuned for latency (no
     lookahead, no B-frames). Every rung takes the fast default preset, never a recording rung's
-    slower one: live must encode in real time."""
-    return {**video_options(rung, config), "preset": config.preset, "tune": "zerolatency"}
+    slower one or its search options: live must encode in real time."""
+    options = {**video_options(rung, config), "preset": config.preset, "tune": "zerolatency"}
+    options.pop("x264-params", None)
+    return options
 
 
 def live_hls_options(config: PipelineConfig, folder: Path) -> dict:

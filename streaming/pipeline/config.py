@@ -12,13 +12,16 @@ from dataclasses import dataclass, fields, replace
 @dataclass(frozen=True)
 class RungSpec:
     """A rung of the ladder: the short side of the picture, its video bitrate ceiling, its
-    x264 preset for recordings ("" takes `PipelineConfig.preset`), and whether recordings get a
-    mild temporal denoise on this rung (streaming.pipeline.graph.LOW_RUNG_DENOISE)."""
+    x264 preset for recordings ("" takes `PipelineConfig.preset`), whether recordings get a
+    mild temporal denoise on this rung (streaming.pipeline.graph.LOW_RUNG_DENOISE), and x264
+    search options on top of the preset for recordings (`x264-params` syntax, only the
+    X264_EFFORT_OPTIONS: the keyframe grid and rate control stay the pipeline's)."""
 
     short_side: int
     max_kbps: int
     preset: str = ""
     denoise: bool = False
+    x264_params: str = ""
 
 
 # The rungs a weak link plays are small, so a slower preset there costs little CPU and buys
@@ -30,13 +33,29 @@ class RungSpec:
 # costs the low rungs the most bits, so they are also denoised over time, after the split (the
 # top rungs keep every grain): 9 % fewer bytes at equal SSIM on the person-like clip (0.68x of
 # PeerTube-style to 0.61x), for no measurable extra CPU on that rung.
+# On top of `medium`, 6 reference frames (3) and a lookahead of the whole 2 s GOP (40 frames)
+# are the parts of `slower` that paid on both test clips: at PeerTube's SSIM about 2 % fewer
+# bytes on the person-like clip and higher SSIM at the same bytes on the hard camera-like one,
+# for about 13 % more CPU on the rung (benchmarks/person_360p.py). More B-frames (5 or 8, with
+# x264's optimal decision) saved another 4 % on the person but lost SSIM on the camera-like
+# clip's 360p rung at its cap (and 8 with the fast decision lost a whole point), so they stay
+# at medium's 3; High profile's 8x8 transform, `umh`, `subme` 9, trellis 2, a lanczos scaler
+# and other denoise strengths gave nothing measurable (issue 9).
 LOW_RUNG_PRESET = "medium"
+LOW_RUNG_X264_PARAMS = "ref=6:rc-lookahead=60"
 DEFAULT_RUNGS = (
-    RungSpec(234, 145, LOW_RUNG_PRESET, denoise=True),
-    RungSpec(360, 365, LOW_RUNG_PRESET, denoise=True),
+    RungSpec(234, 145, LOW_RUNG_PRESET, denoise=True, x264_params=LOW_RUNG_X264_PARAMS),
+    RungSpec(360, 365, LOW_RUNG_PRESET, denoise=True, x264_params=LOW_RUNG_X264_PARAMS),
     RungSpec(540, 730),
     RungSpec(720, 1400),
 )
+# Options that only change how hard x264 searches, so a rung may set them without touching
+# the keyframe grid or the rate control (x264 picks the level `ref` needs, and the master
+# playlist's CODECS is read from the stream).
+X264_EFFORT_OPTIONS = frozenset({
+    "bframes", "b-adapt", "ref", "rc-lookahead", "me", "merange", "subme", "trellis", "direct",
+    "partitions",
+})  # fmt: skip
 X264_PRESETS = frozenset({
     "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow",
     "placebo",
@@ -103,6 +122,13 @@ class PipelineConfig:
         unknown = {self.preset, *(r.preset for r in self.rungs if r.preset)} - X264_PRESETS
         if unknown:
             raise ValueError(f"Unknown x264 presets: {', '.join(sorted(unknown))}")
+        for rung in self.rungs:
+            names = {item.partition("=")[0] for item in rung.x264_params.split(":") if item}
+            if names - X264_EFFORT_OPTIONS:
+                raise ValueError(
+                    f"x264_params may set only {', '.join(sorted(X264_EFFORT_OPTIONS))}, "
+                    f"not {', '.join(sorted(names - X264_EFFORT_OPTIONS))}"
+                )
         if min(self.duration_tolerance, self.max_output_bytes, self.max_output_files) < 0:
             raise ValueError("duration_tolerance and the output limits must not be negative")
 

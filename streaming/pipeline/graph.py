@@ -47,9 +47,11 @@ def video_options(rung: Rung, config: PipelineConfig) -> dict:
 
     Every rung gets the same frames from `split` and a fixed GOP with no scene-cut keyframes,
     and `force_key_frames` pins one on every segment boundary even for 29.97 fps sources.
-    Each output has its own encoder, so the low rungs can take a slower preset than the top.
+    Each output has its own encoder, so the low rungs can take a slower preset (and search
+    options on top of it) than the top.
     """
     gop = max(1, math.ceil(rung.fps * config.segment_seconds))
+    effort = {"x264-params": rung.x264_params} if rung.x264_params else {}
     return {
         "c:v": "libx264",
         "preset": rung.preset or config.preset,
@@ -61,6 +63,7 @@ def video_options(rung: Rung, config: PipelineConfig) -> dict:
         "keyint_min": gop,
         "sc_threshold": 0,
         "force_key_frames": f"expr:gte(t,n_forced*{config.segment_seconds})",
+        **effort,
     }
 
 

@@ -19,6 +19,7 @@ class Rung:
     fps: float
     preset: str = ""  # x264 preset for recordings; "" takes the configuration's default
     denoise: bool = False  # recordings only: a mild temporal denoise before this rung's encoder
+    x264_params: str = ""  # recordings only: x264 search options on top of the preset
 
     @property
     def short_side(self) -> int:
@@ -51,6 +52,7 @@ def _rung(info: MediaInfo, spec: RungSpec, fps: float) -> Rung:
         fps=round(fps, 3),
         preset=spec.preset,
         denoise=spec.denoise,
+        x264_params=spec.x264_params,
     )
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from streaming.live import packager
-from streaming.pipeline.config import PipelineConfig, RungSpec
+from streaming.pipeline.config import DEFAULT_RUNGS, PipelineConfig, RungSpec
 from streaming.pipeline.graph import build_command
 from streaming.pipeline.ladder import choose_ladder
 from streaming.pipeline.probe import MediaInfo, probe
 
 CONFIG = PipelineConfig()
+LOW_RUNG_X264_PARAMS = DEFAULT_RUNGS[0].x264_params
 INFO = MediaInfo(
     duration=30, container="mov,mp4,m4a,3gp,3g2,mj2", has_video=True, has_audio=True,
     width=1920, height=1080, frame_rate=30, video_index=0, audio_index=1,
@@ -101,6 +102,17 @@ def test_low_rungs_get_the_slower_preset_and_the_top_rungs_veryfast_in_one_proce
     args = command()
     assert args.count("-i") == 1 and "split=4" in values(args, "-filter_complex")[0]
     assert values(args, "-preset") == ["medium", "medium", "veryfast", "veryfast"]
+    assert values(args, "-x264-params") == [LOW_RUNG_X264_PARAMS] * 2
+
+
+def test_rung_x264_params_are_limited_to_search_effort():
+    """Settings may make a rung search harder, never move its keyframes or its rate control."""
+    spec = {"short_side": 234, "max_kbps": 145, "x264_params": "bframes=5:ref=4"}
+    config = PipelineConfig.from_mapping({"rungs": [spec]})
+    assert values(command(config=config), "-x264-params") == ["bframes=5:ref=4"]
+    for unsafe in ("keyint=250", "ref=4:scenecut=40", "vbv-maxrate=5000"):
+        with pytest.raises(ValueError, match=unsafe.split(":")[-1].split("=")[0]):
+            PipelineConfig.from_mapping({"rungs": [{**spec, "x264_params": unsafe}]})
 
 
 def test_rung_presets_come_from_settings_and_unset_ones_take_the_default():
@@ -131,12 +143,14 @@ def test_live_keeps_every_rung_at_the_fast_default_preset():
     assert [r.preset for r in rungs][:2] == ["medium", "medium"]  # the recording's ladder
     assert values(args, "-preset") == ["veryfast"] * 4
     assert values(args, "-tune") == ["zerolatency"] * 4
+    assert "-x264-params" not in args
 
 
 def test_x264_really_encodes_each_rung_with_its_preset(make_clip, clips, tmp_path):
-    """Read back from x264's own settings message in each rung's first segment."""
+    """Read back from x264's own settings message in each rung's first segment: the default
+    low rung's preset and search options, and the top rung's plain veryfast."""
     source = make_clip(clips / "two-rungs.mp4", seconds=1, size="640x360", audio=False)
-    config = PipelineConfig(rungs=(RungSpec(234, 145, "medium"), RungSpec(360, 365)))
+    config = PipelineConfig(rungs=(DEFAULT_RUNGS[0], RungSpec(360, 365)))
     info = probe(source, config)
     rungs = choose_ladder(info, config)
     for rung in rungs:
@@ -144,13 +158,18 @@ def test_x264_really_encodes_each_rung_with_its_preset(make_clip, clips, tmp_pat
     subprocess.run(
         build_command(source, info, rungs, tmp_path, config), check=True, capture_output=True
     )
-    subme = {
-        rung.name: re.search(rb"subme=(\d+)", (tmp_path / rung.name / "seg_00000.m4s").read_bytes())
-        .group(1)
-        .decode()
+    settings = {
+        rung.name: dict(
+            re.findall(rb"(\w+)=(\d+)", (tmp_path / rung.name / "seg_00000.m4s").read_bytes())
+        )
         for rung in rungs
     }
-    assert subme == {"v234": "7", "v360": "2"}  # x264's medium and veryfast
+    # x264's medium (3 B-frames) with the low rungs' references and lookahead; veryfast's own.
+    low, top = settings["v234"], settings["v360"]
+    assert [low[name] for name in (b"subme", b"bframes", b"ref", b"rc_lookahead")] == [
+        b"7", b"3", b"6", b"60"
+    ]  # fmt: skip
+    assert (top[b"subme"], top[b"bframes"], top[b"ref"]) == (b"2", b"3", b"1")
 
 
 def branches(args: list[str]) -> dict[str, str]:
