@@ -153,9 +153,12 @@ async def live_viewer(number, base, master_url, rung, stats, args, stop_at):
         fetched: set[str] = set()
         maps: set[str] = set()
         first = True
+        last_newest = None
         while time.monotonic() < stop_at:
             reloaded = time.monotonic()
             target, segments, new_maps = media_lines(await get_text(http, playlist_url) or "")
+            newest = segments[-1][0].split("?")[0] if segments else None
+            changed, last_newest = newest != last_newest, newest
             for uri in new_maps:
                 if uri.split("?")[0] not in maps:
                     maps.add(uri.split("?")[0])
@@ -170,7 +173,10 @@ async def live_viewer(number, base, master_url, rung, stats, args, stop_at):
                     continue
                 fetched.add(key)
                 await player.fetch_segment(http, absolute(playlist_url, uri), duration)
-            await asyncio.sleep(max(0.0, reloaded + target - time.monotonic()))
+            # RFC 8216 6.3.4, as hls.js and Safari do: the next reload one target duration after
+            # a changed playlist, half of one after an unchanged one.
+            wait = target if changed else target / 2
+            await asyncio.sleep(max(0.0, reloaded + wait - time.monotonic()))
 
 
 async def crowd(viewer, base, master_url, rungs, args) -> Stats:
