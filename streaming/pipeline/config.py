@@ -27,7 +27,8 @@ class RungSpec:
 # The rungs a weak link plays are small, so a slower preset there costs little CPU and buys
 # picture per bit; the top rungs keep the fast default. benchmarks/low_rung_quality.py: about
 # 28 % fewer bits at veryfast's SSIM on a hard camera-like clip (12 % on real footage of a
-# person, issue 9), for 11 % more CPU on a whole 720p ladder. Slower presets than `medium`
+# person, issue 9), for 11 % more CPU on a whole 720p ladder (19 % with the search options
+# below; 1-4 % more on a 1080p one). Slower presets than `medium`
 # bought little more on the person-like clip (benchmarks/person_360p.py at PeerTube's SSIM:
 # `slow` and `slower` none, `veryslow` 7 % for three times the CPU). A phone's sensor noise
 # costs the low rungs the most bits, so they are also denoised over time, after the split (the
