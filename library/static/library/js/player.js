@@ -128,7 +128,9 @@
 
   // `pressed`: play was pressed before hls.js arrived, the warm-up is on the way to the picture.
   function warmUp(element, pressed) {
-    if (element.warmed || element.hlsPlayer || !element.dataset.hlsSrc) return;
+    // hls.js attached before the browser was idle has loaded the master playlist only (it
+    // starts loading on play), so the warm-up is still worth its few kB then.
+    if (element.warmed || !element.dataset.hlsSrc) return;
     if (element.playRequested && !pressed) return;
     if ("live" in element.dataset || !untouched(element)) return;
     element.warmed = true;
