@@ -27,23 +27,31 @@ class RungSpec:
 # The rungs a weak link plays are small, so a slower preset there costs little CPU and buys
 # picture per bit; the top rungs keep the fast default. benchmarks/low_rung_quality.py: about
 # 28 % fewer bits at veryfast's SSIM on a hard camera-like clip (12 % on real footage of a
-# person, issue 9), for 11 % more CPU on a whole 720p ladder (19 % with the search options
-# below; 1-4 % more on a 1080p one). Slower presets than `medium`
+# person, issue 9), for 11 % more CPU on a whole 720p ladder (30 % with the search options
+# below; 1-6 % more on a 1080p one, benchmarks/ladder_cpu.py). Slower presets than `medium`
 # bought little more on the person-like clip (benchmarks/person_360p.py at PeerTube's SSIM:
 # `slow` and `slower` none, `veryslow` 7 % for three times the CPU). A phone's sensor noise
 # costs the low rungs the most bits, so they are also denoised over time, after the split (the
 # top rungs keep every grain): 9 % fewer bytes at equal SSIM on the person-like clip (0.68x of
 # PeerTube-style to 0.61x), for no measurable extra CPU on that rung.
-# On top of `medium`, 6 reference frames (3) and a lookahead of the whole 2 s GOP (40 frames)
-# are the parts of `slower` that paid on both test clips: at PeerTube's SSIM about 2 % fewer
-# bytes on the person-like clip and higher SSIM at the same bytes on the hard camera-like one,
-# for about 13 % more CPU on the rung (benchmarks/person_360p.py). More B-frames (5 or 8, with
-# x264's optimal decision) saved another 4 % on the person but lost SSIM on the camera-like
-# clip's 360p rung at its cap (and 8 with the fast decision lost a whole point), so they stay
-# at medium's 3; High profile's 8x8 transform, `umh`, `subme` 9, trellis 2, a lanczos scaler
-# and other denoise strengths gave nothing measurable (issue 9).
+# On top of `medium`, the parts of slower presets that paid on both test clips (issue 9,
+# benchmarks/person_360p.py and low_rung_quality.py), in bytes at PeerTube's SSIM on the
+# person-like clip:
+# - 6 reference frames (medium: 3) and a lookahead of the whole 2 s GOP (medium: 40 frames):
+#   about 2 % fewer;
+# - 5 B-frames (medium: 3) placed by x264's optimal decision (medium: the fast one), with the
+#   uneven multi-hexagon motion search (medium: hexagon): 4 % fewer again, 0.57x of
+#   PeerTube-style to 0.545x. The B-frames alone lost SSIM on the camera-like clip at its cap;
+#   with `umh`, which follows the fast motion, both of its rungs gained instead (360p 0.8767 to
+#   0.8771, 234p 0.8550 to 0.8556).
+# Together about 60 % more CPU on the rung than plain `medium` (the B-frames and `umh` 40 %).
+# Not taken: the rate-control curve (`qcomp` 0.5, 1.5 % more on the person) is not a search
+# option, so it stays the pipeline's; a weaker psy-rd raises SSIM only by giving up the texture
+# it keeps. Fewer B-frames, the fast decision, `subme` 8-9, High profile's 8x8 transform,
+# trellis 2, a lanczos scaler, other denoisers and strengths, and x264's own noise reduction
+# gave less or lost on one of the clips.
 LOW_RUNG_PRESET = "medium"
-LOW_RUNG_X264_PARAMS = "ref=6:rc-lookahead=60"
+LOW_RUNG_X264_PARAMS = "ref=6:rc-lookahead=60:bframes=5:b-adapt=2:me=umh"
 DEFAULT_RUNGS = (
     RungSpec(234, 145, LOW_RUNG_PRESET, denoise=True, x264_params=LOW_RUNG_X264_PARAMS),
     RungSpec(360, 365, LOW_RUNG_PRESET, denoise=True, x264_params=LOW_RUNG_X264_PARAMS),

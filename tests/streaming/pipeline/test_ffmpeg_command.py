@@ -158,18 +158,14 @@ def test_x264_really_encodes_each_rung_with_its_preset(make_clip, clips, tmp_pat
     subprocess.run(
         build_command(source, info, rungs, tmp_path, config), check=True, capture_output=True
     )
-    settings = {
-        rung.name: dict(
-            re.findall(rb"(\w+)=(\d+)", (tmp_path / rung.name / "seg_00000.m4s").read_bytes())
-        )
-        for rung in rungs
-    }
-    # x264's medium (3 B-frames) with the low rungs' references and lookahead; veryfast's own.
+    written = {rung.name: (tmp_path / rung.name / "seg_00000.m4s").read_bytes() for rung in rungs}
+    settings = {name: dict(re.findall(rb"(\w+)=(\w+)", data)) for name, data in written.items()}
+    # x264's medium with the low rungs' references, lookahead, B-frames and motion search;
+    # veryfast's own on the top rung.
     low, top = settings["v234"], settings["v360"]
-    assert [low[name] for name in (b"subme", b"bframes", b"ref", b"rc_lookahead")] == [
-        b"7", b"3", b"6", b"60"
-    ]  # fmt: skip
-    assert (top[b"subme"], top[b"bframes"], top[b"ref"]) == (b"2", b"3", b"1")
+    options = (b"subme", b"ref", b"rc_lookahead", b"bframes", b"b_adapt", b"me")
+    assert [low[name] for name in options] == [b"7", b"6", b"60", b"5", b"2", b"umh"]
+    assert [top[name] for name in options] == [b"2", b"1", b"10", b"3", b"1", b"hex"]
 
 
 def branches(args: list[str]) -> dict[str, str]:
