@@ -47,13 +47,16 @@ from streaming.pipeline.trim_playlists import (
     trimmed_playlist,
 )
 from streaming.versions import (
+    OUT,
     caption_inputs,
     caption_tracks,
     delete_files,
     publish_or_hold,
     reserve_prefix,
-    store,
+    scratch,
     store_captions_over,
+    store_folder,
+    undone_on_failure,
 )
 from streaming.workdir import work_dir
 
@@ -174,67 +177,51 @@ def _build_trim(video: Video, start: float, end: float, full=None, files=None):
     )
     sizes = storage_copy.sizes_under(default_storage, full.prefix)
     prefix = reserve_prefix(video.pk)
-    stored = []
-    try:
-        with tempfile.TemporaryDirectory(prefix=f"trim-{video.pk}-", dir=work_dir()) as tmp:
-            work = Path(tmp)
-            out = work / "out"
-            out.mkdir()
-            variants, audio = [], None
-            for rendition in renditions:
-                measured = _write_cut(
-                    parsed[rendition.uri],
-                    rendition.uri,
-                    full,
-                    prefix,
-                    sizes,
-                    cut_start,
-                    cut_end,
-                    out,
-                )
-                if rendition.audio:
-                    audio = measured
-                else:
-                    variants.append(
-                        playlists.VideoVariant(
-                            measured,
-                            rendition.width,
-                            rendition.height,
-                            rendition.fps,
-                            rendition.video_codec,
-                        )
+    with undone_on_failure() as stored, scratch("trim", video) as work:
+        out = work / OUT
+        variants, audio = [], None
+        for rendition in renditions:
+            measured = _write_cut(
+                parsed[rendition.uri],
+                rendition.uri,
+                full,
+                prefix,
+                sizes,
+                cut_start,
+                cut_end,
+                out,
+            )
+            if rendition.audio:
+                audio = measured
+            else:
+                variants.append(
+                    playlists.VideoVariant(
+                        measured,
+                        rendition.width,
+                        rendition.height,
+                        rendition.fps,
+                        rendition.video_codec,
                     )
-            duration = round(max([v.playlist.duration for v in variants] + [_length(audio)]), 3)
-            download_size = None
-            if full.download_size is not None and full.prefix + DOWNLOAD in sizes:
-                local = storage_copy.fetch(default_storage, [full.prefix + DOWNLOAD], work / "in")
-                remux_cut(local[full.prefix + DOWNLOAD], cut_start, cut_end, out / DOWNLOAD)
-                download_size = (out / DOWNLOAD).stat().st_size
-            if full.prefix + STORYBOARD_VTT in sizes:
-                board = storage_copy.read_text(default_storage, full.prefix + STORYBOARD_VTT)
-                rebase = relative_to(full.prefix, prefix)
-                (out / STORYBOARD_VTT).write_text(
-                    shift_storyboard(board, cut_start, cut_end, rebase)
                 )
-            tracks = write_captions(
-                out, _shifted_captions(video, work, cut_start, cut_end), duration
+        duration = round(max([v.playlist.duration for v in variants] + [_length(audio)]), 3)
+        download_size = None
+        if full.download_size is not None and full.prefix + DOWNLOAD in sizes:
+            local = storage_copy.fetch(default_storage, [full.prefix + DOWNLOAD], work / "in")
+            remux_cut(local[full.prefix + DOWNLOAD], cut_start, cut_end, out / DOWNLOAD)
+            download_size = (out / DOWNLOAD).stat().st_size
+        if full.prefix + STORYBOARD_VTT in sizes:
+            board = storage_copy.read_text(default_storage, full.prefix + STORYBOARD_VTT)
+            rebase = relative_to(full.prefix, prefix)
+            (out / STORYBOARD_VTT).write_text(shift_storyboard(board, cut_start, cut_end, rebase))
+        tracks = write_captions(out, _shifted_captions(video, work, cut_start, cut_end), duration)
+        audio_codec = next((r.audio_codec for r in renditions if r.audio), "mp4a.40.2")
+        (out / MASTER).write_text(playlists.master_playlist(variants, audio, tracks, audio_codec))
+        if full.prefix + POSTER in sizes:
+            stored += storage_copy.copy_within(
+                default_storage, [(full.prefix + POSTER, prefix + POSTER)]
             )
-            audio_codec = next((r.audio_codec for r in renditions if r.audio), "mp4a.40.2")
-            (out / MASTER).write_text(
-                playlists.master_playlist(variants, audio, tracks, audio_codec)
-            )
-            if full.prefix + POSTER in sizes:
-                stored += storage_copy.copy_within(
-                    default_storage, [(full.prefix + POSTER, prefix + POSTER)]
-                )
-            for path in sorted(
-                (p for p in out.rglob("*") if p.is_file()), key=lambda p: p.name == MASTER
-            ):
-                stored.append(store(prefix + path.relative_to(out).as_posix(), path))
-            master = (out / MASTER).read_text()
-    except BaseException:
-        delete_files(stored)
-        raise
+        store_folder(out, prefix, stored)
+        master = (out / MASTER).read_text()
     manifest = {
         "files": _source_files(files, full) + stored,
         "variants": [describe(v, audio) for v in variants]

@@ -7,6 +7,8 @@ file of it is stored, and the files the old version alone used are deleted after
 
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.files import File
@@ -25,6 +27,8 @@ from streaming.pipeline.trim_playlists import relative_to
 
 # Two caption edits saved at the same moment: the loser rebuilds on the winner's version.
 CAPTION_PUBLISH_ATTEMPTS = 3
+# The folder inside a `scratch` folder that holds what a new version stores.
+OUT = "out"
 
 
 def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> bool:
@@ -36,37 +40,29 @@ def publish_version(video: Video, out_dir: Path, result: Result, claim=None) -> 
     recovered elsewhere cannot publish over the new attempt. False if it no longer held.
     """
     prefix = reserve_prefix(video.pk)
-    stored = []
-    try:
+    # A trimmed video stays trimmed: the new ladder becomes its full length (see streaming.trim).
+    from streaming.trim import keep_trim
+
+    with undone_on_failure() as stored:
         for relative in result.files:
             stored.append(store(prefix + relative, out_dir / relative))
             if claim is not None:
                 claim.keep_alive()
-    except BaseException:
-        delete_files(stored)
-        raise
-    download = out_dir / DOWNLOAD
-    manifest = {
-        "files": stored,
-        "variants": result.variants_manifest(),
-        "download_size": download.stat().st_size if download.exists() else None,
-        "media_prefix": prefix,
-        "captions": caption_tracks((out_dir / MASTER).read_text()),
-    }
-    version_fields = {
-        "duration": result.duration,
-        "width": result.width,
-        "height": result.height,
-        "has_video": result.has_video,
-    }
-    # A trimmed video stays trimmed: the new ladder becomes its full length (see streaming.trim).
-    from streaming.trim import keep_trim
-
-    try:
+        download = out_dir / DOWNLOAD
+        manifest = {
+            "files": stored,
+            "variants": result.variants_manifest(),
+            "download_size": download.stat().st_size if download.exists() else None,
+            "media_prefix": prefix,
+            "captions": caption_tracks((out_dir / MASTER).read_text()),
+        }
+        version_fields = {
+            "duration": result.duration,
+            "width": result.width,
+            "height": result.height,
+            "has_video": result.has_video,
+        }
         prefix, manifest, version_fields = keep_trim(video.pk, prefix, manifest, version_fields)
-    except BaseException:
-        delete_files(stored)
-        raise
     if not publish_or_hold(video.pk, prefix, manifest, version_fields, claim=claim):
         delete_files(manifest["files"])
         return False
@@ -133,21 +129,13 @@ def store_captions_over(
     """Store under `prefix` the `captions(workdir)` files and a master over the ladder stored
     under `ladder_prefix` (by relative URI: no media is copied). Returns the names stored and
     the master; what was stored is deleted again if a step fails."""
-    stored = []
-    try:
-        with tempfile.TemporaryDirectory(prefix=f"captions-{video.pk}-", dir=work_dir()) as tmp:
-            workdir = Path(tmp)
-            out = workdir / "out"
-            out.mkdir()
-            tracks = write_captions(out, captions(workdir), duration)
-            for path in sorted(p for p in out.rglob("*") if p.is_file()):
-                stored.append(store(prefix + path.relative_to(out).as_posix(), path))
+    with undone_on_failure() as stored, scratch("captions", video) as workdir:
+        out = workdir / OUT
+        tracks = write_captions(out, captions(workdir), duration)
+        store_folder(out, prefix, stored)
         rebase = relative_to(ladder_prefix, prefix)
         master = playlists.relink_master(ladder_master, rebase, tracks)
         stored.append(_store_bytes(prefix + MASTER, master.encode("utf-8")))
-    except BaseException:
-        delete_files(stored)
-        raise
     return stored, master
 
 
@@ -290,6 +278,35 @@ def _pending_files(video: Video) -> list[str]:
 def delete_files(names) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+@contextmanager
+def undone_on_failure() -> Iterator[list[str]]:
+    """A list for the names a block stores; they are deleted again if the block fails, so a
+    version that could not be finished leaves no files behind."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        delete_files(stored)
+        raise
+
+
+@contextmanager
+def scratch(label: str, video: Video) -> Iterator[Path]:
+    """A scratch folder under the work dir, with an empty `OUT` folder for a version's files."""
+    with tempfile.TemporaryDirectory(prefix=f"{label}-{video.pk}-", dir=work_dir()) as tmp:
+        folder = Path(tmp)
+        (folder / OUT).mkdir()
+        yield folder
+
+
+def store_folder(folder: Path, prefix: str, stored: list[str]) -> None:
+    """Store every file under `folder` at the same path under `prefix`, adding each name to
+    `stored` as it lands; a master playlist goes last, so it never names a missing file."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in sorted(files, key=lambda p: p.name == MASTER):
+        stored.append(store(prefix + path.relative_to(folder).as_posix(), path))
 
 
 def store(name: str, path: Path) -> str:

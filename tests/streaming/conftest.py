@@ -1,7 +1,9 @@
+import errno
 import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 
 from studio.roles import STAFF_GROUP
 from tests.streaming.clips import make_clip
@@ -35,6 +37,25 @@ def bucket(settings, s3_server):
 def staff(db):
     """A member of the staff group (Sisällöntuottajat): may upload and edit videos."""
     return member("staff", STAFF_GROUP)
+
+
+@pytest.fixture
+def disk_full_at_master(monkeypatch) -> list[str]:
+    """The media storage runs out of space when a new version's master playlist is saved, the
+    last file a version stores. Yields the names saved before that, so a test can tell that
+    the version had already stored files when it failed."""
+    saved = []
+    storage = default_storage.open.__self__  # the storage itself, behind Django's lazy proxy
+    save = storage._save
+
+    def save_until_master(name, content):
+        if name.endswith("/master.m3u8"):
+            raise OSError(errno.ENOSPC, "No space left on device", name)
+        saved.append(save(name, content))
+        return saved[-1]
+
+    monkeypatch.setattr(storage, "_save", save_until_master)
+    return saved
 
 
 @pytest.fixture

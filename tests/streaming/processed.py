@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.storage import default_storage
 
 from streaming.jobs import run_processing
 from streaming.models import Video, VideoStatus
@@ -18,3 +19,11 @@ def processed_video(source: Path, title: str, **fields) -> Video:
     video.refresh_from_db()
     assert video.status == VideoStatus.READY, video.error_detail
     return video
+
+
+def stored_under(folder: str) -> set[str]:
+    """Every file the local media storage holds under `folder`."""
+    root = Path(default_storage.path(folder))
+    if not root.exists():
+        return set()
+    return {f"{folder}{p.relative_to(root)}" for p in root.rglob("*") if p.is_file()}

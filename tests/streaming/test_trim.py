@@ -24,6 +24,7 @@ from streaming.pipeline.captions import Cue, parse
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.library.tree import exercise_showing
 from tests.streaming.clips import make_clip
+from tests.streaming.processed import stored_under
 from tests.users import logged_in_in_english, member
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -127,6 +128,22 @@ def test_trim_lists_the_same_segment_files_and_shifts_everything_else(video):
     assert "TYPE=SUBTITLES" in master and "AVERAGE-BANDWIDTH=" in master
     assert video.output_manifest["trim"]["start"] == 4
     assert video.output_manifest["trim"]["end"] == 10
+
+
+def test_a_trim_that_cannot_be_stored_leaves_no_files_and_the_whole_recording(
+    video, disk_full_at_master
+):
+    folder = f"videos/{video.pk}/"
+    before = stored_under(folder)
+
+    with pytest.raises(OSError, match="No space left"):
+        trim.publish_trim(video.pk, 4, 10)
+
+    assert any(name.endswith(".m3u8") for name in disk_full_at_master)
+    video.refresh_from_db()
+    assert video.duration == pytest.approx(12, abs=0.1)
+    assert "trim" not in video.output_manifest
+    assert stored_under(folder) == before
 
 
 def test_the_media_view_serves_the_trimmed_version_to_a_client(video):

@@ -4,7 +4,6 @@ import json
 import posixpath
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.files import File
@@ -12,12 +11,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from streaming import jobs
+from streaming import jobs, versions
 from streaming.jobs import run_processing
 from streaming.models import Caption, Video, VideoStatus
+from streaming.pipeline.captions import Cue
 from studio.roles import EDITORS_GROUP, STAFF_GROUP
 from tests.streaming.captions import SRT, edit, srt
-from tests.streaming.processed import processed_video
+from tests.streaming.processed import processed_video, stored_under
 from tests.users import member
 
 VTT = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHei.\n"
@@ -70,13 +70,6 @@ def reachable(video: Video) -> set[str]:
     missing = {name for name in found if not default_storage.exists(name)}
     assert not missing, missing
     return found
-
-
-def stored_under(folder: str) -> set[str]:
-    root = Path(default_storage.path(folder))
-    if not root.exists():
-        return set()
-    return {f"{folder}{p.relative_to(root)}" for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.mark.django_db
@@ -149,6 +142,24 @@ def test_removed_captions_and_replaced_versions_leave_no_files_behind(
     assert {name[: len(video.output_prefix)] for name in stored_under(folder)} == {
         video.output_prefix
     }
+    reachable(video)
+
+
+@pytest.mark.django_db
+def test_captions_that_cannot_be_stored_leave_no_files_and_the_published_version(
+    published, staff_client, disk_full_at_master, django_capture_on_commit_callbacks
+):
+    folder = f"videos/{published.pk}/"
+    before = stored_under(folder)
+    Caption(video=published, language="fi", label="Suomi").store([Cue(0.5, 2, "Hei.")])
+
+    with pytest.raises(OSError, match="No space left"):
+        versions.publish_captions(published.pk)
+
+    assert any(name.endswith(".vtt") for name in disk_full_at_master)
+    video = Video.objects.get(pk=published.pk)
+    assert video.output_prefix == published.output_prefix
+    assert stored_under(folder) == before
     reachable(video)
 
 
