@@ -18,7 +18,7 @@ from pathlib import Path
 import ffmpeg
 from django.core.files.storage import default_storage
 
-from streaming.conf import pipeline_config
+from streaming.conf import pipeline_config, work_dir
 from streaming.live import storage_copy
 from streaming.models import Video
 from streaming.pipeline import playlists
@@ -58,7 +58,6 @@ from streaming.versions import (
     store_folder,
     undone_on_failure,
 )
-from streaming.workdir import work_dir
 
 TRIM = "trim"  # the manifest key of a trimmed version
 PUBLISH_ATTEMPTS = 3

@@ -304,8 +304,8 @@ def scratch(label: str, video: Video) -> Iterator[Path]:
 def store_folder(folder: Path, prefix: str, stored: list[str]) -> None:
     """Store every file under `folder` at the same path under `prefix`, adding each name to
     `stored` as it lands; a master playlist goes last, so it never names a missing file."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in sorted(files, key=lambda p: p.name == MASTER):
+    files = (p for p in folder.rglob("*") if p.is_file())
+    for path in sorted(files, key=lambda p: (p.name == MASTER, p)):
         stored.append(store(prefix + path.relative_to(folder).as_posix(), path))
 
 

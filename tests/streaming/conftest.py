@@ -3,7 +3,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from studio.roles import STAFF_GROUP
 from tests.streaming.clips import make_clip
@@ -45,7 +45,7 @@ def disk_full_at_master(monkeypatch) -> list[str]:
     last file a version stores. Yields the names saved before that, so a test can tell that
     the version had already stored files when it failed."""
     saved = []
-    storage = default_storage.open.__self__  # the storage itself, behind Django's lazy proxy
+    storage = storages["default"]  # what `default_storage` stands for
     save = storage._save
 
     def save_until_master(name, content):

@@ -147,7 +147,7 @@ def test_removed_captions_and_replaced_versions_leave_no_files_behind(
 
 @pytest.mark.django_db
 def test_captions_that_cannot_be_stored_leave_no_files_and_the_published_version(
-    published, staff_client, disk_full_at_master, django_capture_on_commit_callbacks
+    published, disk_full_at_master
 ):
     folder = f"videos/{published.pk}/"
     before = stored_under(folder)
